@@ -1,0 +1,1 @@
+"""Indonesian PER/LOC/ORG tagger on top of the offline base encoder."""

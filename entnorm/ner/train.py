@@ -1,0 +1,213 @@
+"""Fine-tune the tagger: `python -m entnorm.ner.train --out entnorm/models/ner-v1`.
+
+Training pool: NERGrit train, NER UI fold-1 train, IDNer-news-2k train (optionally NERP), each deduplicated
+against every reported test set by normalised sentence text. Dev sets pick the best epoch. Writes the artifact,
+`metrics.json` (test scores measured on the saved, re-loaded artifact) and `manifest.json` (data + dedup).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from .. import encoder
+from .corpora import LABELS, TEST_SETS, read_corpus, sentence_key
+from .features import MAX_TOKENS, Featurizer
+from .model import DOMAINS, load_artifact, new_tagger, save_artifact
+from .metrics import span_scores
+
+DEV_SETS = (("nergrit", "dev"), ("nerui", "dev"), ("idner", "dev"))
+
+
+def build_pool(corpora: list[str], log=print):
+    test_keys = {sentence_key(s.words) for key in TEST_SETS for s in read_corpus(key)}
+    dev_keys = {sentence_key(s.words) for key in DEV_SETS for s in read_corpus(key)}
+    pool, seen, manifest = [], set(), {"train": {}, "removed_overlap_test": {}, "removed_overlap_dev": {},
+                                       "removed_duplicate": {}}
+    for corpus in corpora:
+        sents = read_corpus((corpus, "train"))
+        kept = 0
+        for s in sents:
+            k = sentence_key(s.words)
+            bucket = ("removed_overlap_test" if k in test_keys else "removed_overlap_dev" if k in dev_keys
+                      else "removed_duplicate" if k in seen else None)
+            if bucket:
+                manifest[bucket][corpus] = manifest[bucket].get(corpus, 0) + 1
+                continue
+            seen.add(k)
+            pool.append(s)
+            kept += 1
+        manifest["train"][corpus] = kept
+    log(f"training pool: {manifest}")
+    return pool, manifest
+
+
+def encode_pool(feat: Featurizer, sentences):
+    label_id = {l: i for i, l in enumerate(LABELS)}
+    out = []
+    for s in sentences:
+        f = feat.features(feat.word_pieces(s.words))
+        if len(f.ids) > MAX_TOKENS:  # training only: keep the words that fit (test text is never cut)
+            keep = sum(1 for h in f.heads if h < MAX_TOKENS - 1)
+            f = feat.features(feat.word_pieces(s.words[:keep]))
+        out.append((f, [label_id[t] for t in s.tags[: f.n_words]], DOMAINS.index(s.corpus)))
+    return out
+
+
+def batches(encoded, batch_size: int, rng: random.Random, generic_share: float):
+    """Length-grouped batches in random order; a share of sentences trains the generic domain."""
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0].ids) + rng.random() * 8)
+    groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(groups)
+    for group in groups:
+        yield [(encoded[i][0], encoded[i][1], 0 if rng.random() < generic_share else encoded[i][2])
+               for i in group]
+
+
+def loss_on(model, feat: Featurizer, batch):
+    inputs = feat.batch([f for f, _, _ in batch], [d for _, _, d in batch])
+    target = torch.full(inputs["input_ids"].shape, -100, dtype=torch.long)
+    for row, (f, labels, _) in enumerate(batch):
+        target[row, f.heads] = torch.tensor(labels)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        logits = model(**inputs)
+    return torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), target.flatten(), ignore_index=-100)
+
+
+def evaluate_sets(predict, keys, domain_of) -> dict:
+    results = {}
+    for key in keys:
+        sents = read_corpus(key)
+        pred = predict([s.words for s in sents], domain_of(key[0]))
+        results[f"{key[0]}/{key[1]}"] = span_scores([s.tags for s in sents], pred)
+    return results
+
+
+def model_predictor(model, feat: Featurizer, batch_size: int = 32):
+    from .decode import viterbi
+
+    def predict(sentences, domain):
+        model.eval()
+        feats = [feat.features(feat.word_pieces(w)) for w in sentences]
+        out = [None] * len(feats)
+        order = sorted(range(len(feats)), key=lambda i: len(feats[i].ids))
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+            for b in range(0, len(order), batch_size):
+                idx = order[b : b + batch_size]
+                lp = torch.log_softmax(model(**feat.batch([feats[i] for i in idx], domain)).float(), -1).numpy()
+                for row, i in enumerate(idx):
+                    tags = [LABELS[j] for j in viterbi(lp[row, feats[i].heads])]
+                    out[i] = tags + ["O"] * (len(sentences[i]) - len(tags))
+        model.train()
+        return out
+
+    return predict
+
+
+def train(args) -> dict:
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    log_file = open(args.out.parent / f"{args.out.name}.train.log", "a") if args.out else None
+
+    def log(msg):
+        line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+        print(line, flush=True)
+        if log_file:
+            log_file.write(line + "\n")
+            log_file.flush()
+
+    pool, manifest = build_pool(args.corpora, log)
+    if args.limit:
+        pool = pool[: args.limit]
+    feat = Featurizer(encoder.load_base_encoder())
+    encoded = encode_pool(feat, pool)
+    model = new_tagger().train()
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
+    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
+    opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}],
+                            weight_decay=0.01)
+    steps_per_epoch = math.ceil(len(encoded) / args.batch_size)
+    total = args.max_steps or steps_per_epoch * args.epochs
+    warmup = max(1, int(0.06 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    predict = model_predictor(model, feat)
+    best, best_score, step, history = None, -1.0, 0, []
+    for epoch in range(args.epochs):
+        t0, running = time.time(), 0.0
+        for i, batch in enumerate(batches(encoded, args.batch_size, rng, args.generic_share)):
+            loss = loss_on(model, feat, batch)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(body + head, 1.0)
+            opt.step(), sched.step(), opt.zero_grad()
+            running += loss.item()
+            step += 1
+            if step % 50 == 0:
+                log(f"epoch {epoch + 1} step {step}/{total} loss {running / (i + 1):.4f}")
+            if step >= total:
+                break
+        log(f"epoch {epoch + 1} done in {time.time() - t0:.0f}s, loss {running / max(1, i + 1):.4f}")
+        if args.max_steps:
+            break
+        dev = evaluate_sets(predict, DEV_SETS, DOMAINS.index)
+        score = sum(v["micro_f1"] for v in dev.values()) / len(dev)
+        history.append({"epoch": epoch + 1, "dev_mean_micro_f1": score,
+                        **{k: round(v["micro_f1"], 4) for k, v in dev.items()}})
+        log(f"epoch {epoch + 1} dev: {history[-1]}")
+        if score > best_score:
+            best_score, best = score, copy.deepcopy(model.state_dict())
+    if best is not None:
+        model.load_state_dict(best)
+    if not args.out:
+        return {"history": history}
+    config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    save_artifact(model, args.out, {"trained_with": config, "dev_history": history})
+    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    metrics = evaluate_artifact(args.out, log)
+    metrics["dev_history"] = history
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    return metrics
+
+
+def evaluate_artifact(path: Path, log=print) -> dict:
+    """Test scores of the saved artifact, with each corpus's own domain and with the generic domain."""
+    tagger_model, meta = load_artifact(path)
+    feat = Featurizer(encoder.load_base_encoder())
+    predict = model_predictor(tagger_model, feat)
+    metrics = {"corpus_domain": evaluate_sets(predict, TEST_SETS, meta["domains"].index),
+               "generic_domain": evaluate_sets(predict, TEST_SETS, lambda _: 0)}
+    for mode, res in metrics.items():
+        for key, r in res.items():
+            per = " ".join(f"{t} {v['p']:.3f}/{v['r']:.3f}/{v['f1']:.3f}" for t, v in r["per_type"].items())
+            log(f"{mode:15s} {key:14s} micro {100 * r['micro_f1']:.2f} macro {100 * r['macro_f1']:.2f} | {per}")
+    return metrics
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path, help="artifact directory (e.g. entnorm/models/ner-v1)")
+    ap.add_argument("--corpora", nargs="+", default=["nergrit", "nerui", "idner"])
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=6e-5)
+    ap.add_argument("--head-lr", type=float, default=1e-3)
+    ap.add_argument("--generic-share", type=float, default=0.3)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N training sentences")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (smoke tests)")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+    train(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
