@@ -141,9 +141,11 @@ def aligned_similarity(a: NameKeys, b: NameKeys, min_token: float = 0.84) -> flo
 
 
 def _joined_similarity(a: NameKeys, b: NameKeys, min_token: float) -> float:
-    """Token counts differ (Kim Jong Un / Kim Jongun): compare the concatenations, guarding the last token."""
+    """Token counts differ (Kim Jong Un / Kim Jongun): compare the concatenations. A missing or different
+    syllable (Kim Jong / Kim Jong Un, Kim Jongil / Kim Jong Un) fails the length and edit checks."""
     if a.tokens[0] != b.tokens[0] and token_similarity(a.tokens[0], b.tokens[0]) < min_token:
         return 0.0
+    if abs(len(a.key) - len(b.key)) > 1 or Indel.normalized_similarity(a.key, b.key) < 0.85:
+        return 0.0
     sim = JaroWinkler.normalized_similarity(a.key, b.key)
-    shorter, longer = sorted((a.key, b.key), key=len)
-    return sim if longer.endswith(shorter[-2:]) and sim >= min_token else 0.0
+    return sim if sim >= min_token else 0.0

@@ -1,0 +1,167 @@
+"""Reconciliation benchmark on gold spans: `python bench/linking.py [--data tests/data/linking]`.
+
+Compares, in one run, entnorm (gazetteer + linker + NIL clustering) against two do-it-yourself baselines:
+exact lower-case match, and unidecode + rapidfuzz WRatio >= 85 greedy clustering. Prints pairwise and
+B-cubed precision/recall/F1 over the mentions of `documents.jsonl` (clusters span documents), accuracy on
+`variant_pairs.jsonl` (should merge) and `confusable_pairs.jsonl` (must not), lists every false merge and
+split, and writes `bench/results/linking.json`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz import fuzz  # noqa: E402
+from unidecode import unidecode  # noqa: E402
+
+from entnorm.gazetteer import load_gazetteer  # noqa: E402
+from entnorm.linker import Linker, Mention  # noqa: E402
+from entnorm.nil import NilClusterer  # noqa: E402
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+# -- systems: each maps a list of documents (lists of Mention) to a cluster ID per mention ------------
+def entnorm_system(linker: Linker):
+    def run(docs: list[list[Mention]]) -> list[list[str]]:
+        links = [linker.link_document(d) for d in docs]
+        nil = NilClusterer()
+        for doc in links:
+            for l in doc:
+                if l.is_nil:
+                    nil.add(l.nil_key, l.name)
+        final = nil.assign()
+        return [[l.id if not l.is_nil else final[l.nil_key][0] for l in doc] for doc in links]
+    return run
+
+
+def exact_lowercase(docs):
+    return [[f"{m.label}:{m.text.lower()}" for m in d] for d in docs]
+
+
+def wratio_clustering(docs, cutoff: float = 85):
+    reps: list[tuple[str, str, str]] = []  # (label, folded representative, id)
+    out = []
+    for d in docs:
+        row = []
+        for m in d:
+            folded = unidecode(m.text).lower()
+            cid = next((c for lab, rep, c in reps if lab == m.label and fuzz.WRatio(folded, rep) >= cutoff), None)
+            if cid is None:
+                cid = f"c{len(reps)}"
+                reps.append((m.label, folded, cid))
+            row.append(cid)
+        out.append(row)
+    return out
+
+
+# -- metrics -------------------------------------------------------------------------------------------
+def cluster_metrics(gold: list[str], pred: list[str]) -> dict:
+    n = len(gold)
+    by_gold, by_pred = defaultdict(set), defaultdict(set)
+    for i, (g, p) in enumerate(zip(gold, pred)):
+        by_gold[g].add(i)
+        by_pred[p].add(i)
+    b3p = sum(len(by_gold[gold[i]] & by_pred[pred[i]]) / len(by_pred[pred[i]]) for i in range(n)) / n
+    b3r = sum(len(by_gold[gold[i]] & by_pred[pred[i]]) / len(by_gold[gold[i]]) for i in range(n)) / n
+    tp = fp = fn = 0
+    for i, j in combinations(range(n), 2):
+        same_g, same_p = gold[i] == gold[j], pred[i] == pred[j]
+        tp += same_g and same_p
+        fp += same_p and not same_g
+        fn += same_g and not same_p
+    pp, pr = tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0
+    f = lambda p, r: 2 * p * r / (p + r) if p + r else 0.0  # noqa: E731
+    merged_entity_pairs = {tuple(sorted({gold[i] for i in members})) for members in by_pred.values()
+                           if len({gold[i] for i in members}) > 1}
+    false_merges = sum(len(g) - 1 for g in merged_entity_pairs)
+    return {"b3_p": b3p, "b3_r": b3r, "b3_f1": f(b3p, b3r), "pair_p": pp, "pair_r": pr, "pair_f1": f(pp, pr),
+            "entities": len(by_gold), "false_merges": false_merges,
+            "false_merges_per_100": 100 * false_merges / max(1, len(by_gold))}
+
+
+def errors(gold, pred, texts) -> dict:
+    by_pred, by_gold = defaultdict(list), defaultdict(list)
+    for g, p, t in zip(gold, pred, texts):
+        by_pred[p].append((g, t))
+        by_gold[g].append((p, t))
+    merges = {p: sorted(Counter(f"{g}: {t}" for g, t in items)) for p, items in by_pred.items()
+              if len({g for g, _ in items}) > 1}
+    splits = {g: sorted(Counter(f"{p}: {t}" for p, t in items)) for g, items in by_gold.items()
+              if len({p for p, _ in items}) > 1}
+    return {"false_merges": merges, "splits": splits}
+
+
+def pair_accuracy(system, pairs, should_merge: bool) -> tuple[float, list]:
+    docs = [[Mention(0, len(p["a"]), p["a"], p.get("type", "PER"))] for p in pairs] + \
+           [[Mention(0, len(p["b"]), p["b"], p.get("type", "PER"))] for p in pairs]
+    ids = [d[0] for d in system(docs)]
+    n, wrong = len(pairs), []
+    for i, p in enumerate(pairs):
+        if (ids[i] == ids[n + i]) != should_merge:
+            wrong.append(f"{p['a']} | {p['b']} ({ids[i]} / {ids[n + i]})")
+    return 1 - len(wrong) / max(1, n), wrong
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "linking")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "linking.json")
+    ap.add_argument("--show", type=int, default=50, help="errors listed per system")
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    linker = Linker(load_gazetteer())
+    load_s = time.perf_counter() - t0
+    documents = read_jsonl(args.data / "documents.jsonl")
+    docs = [[Mention(m["start"], m["end"], m["text"], m["label"]) for m in d["mentions"]] for d in documents]
+    gold = [m["entity"] for d in documents for m in d["mentions"]]
+    texts = [m["text"] for d in documents for m in d["mentions"]]
+    variants = read_jsonl(args.data / "variant_pairs.jsonl")
+    confusables = read_jsonl(args.data / "confusable_pairs.jsonl")
+
+    systems = {"exact-lowercase": exact_lowercase, "unidecode+WRatio>=85": wratio_clustering,
+               "entnorm": entnorm_system(linker)}
+    results = {"gazetteer_entities": len(linker.index), "gazetteer_load_s": round(load_s, 3),
+               "mentions": len(gold), "documents": len(docs), "systems": {}}
+    print(f"gazetteer: {len(linker.index)} entities (loaded in {load_s:.2f}s); {len(docs)} documents, "
+          f"{len(gold)} gold mentions, {len(set(gold))} gold entities; {len(variants)} variant pairs, "
+          f"{len(confusables)} confusable pairs\n")
+    header = (f"{'system':22s} {'B3 P':>6s} {'B3 R':>6s} {'B3 F1':>6s} {'pair P':>6s} {'pair R':>6s} "
+              f"{'pair F1':>7s} {'merges/100':>10s} {'variants':>8s} {'confus.':>8s}")
+    print(header + "\n" + "-" * len(header))
+    for name, system in systems.items():
+        pred = [cid for d in system(docs) for cid in d]
+        m = cluster_metrics(gold, pred)
+        var_acc, var_wrong = pair_accuracy(system, variants, True)
+        con_acc, con_wrong = pair_accuracy(system, confusables, False)
+        results["systems"][name] = {**{k: round(v, 4) for k, v in m.items()}, "variant_pair_acc": round(var_acc, 4),
+                                    "confusable_pair_acc": round(con_acc, 4), **errors(gold, pred, texts),
+                                    "variant_misses": var_wrong, "confusable_merges": con_wrong}
+        print(f"{name:22s} {m['b3_p']:6.3f} {m['b3_r']:6.3f} {m['b3_f1']:6.3f} {m['pair_p']:6.3f} "
+              f"{m['pair_r']:6.3f} {m['pair_f1']:7.3f} {m['false_merges_per_100']:10.2f} {var_acc:8.3f} {con_acc:8.3f}")
+    mine = results["systems"]["entnorm"]
+    for title, items in (("false merges", mine["false_merges"]), ("splits", mine["splits"]),
+                         ("variant pairs not merged", mine["variant_misses"]),
+                         ("confusable pairs merged", mine["confusable_merges"])):
+        print(f"\nentnorm {title} ({len(items)}):")
+        for item in list(items.items() if isinstance(items, dict) else items)[: args.show]:
+            print("  ", item)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print(f"\nwritten {args.out}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

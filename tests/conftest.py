@@ -1,0 +1,28 @@
+import os
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+MINI_GAZETTEER = TESTS / "data" / "mini_gazetteer.yaml"
+
+
+@pytest.fixture(scope="session")
+def mini_linker():
+    from entnorm.gazetteer import compile_index
+    from entnorm.linker import Linker
+
+    return Linker(compile_index([MINI_GAZETTEER]))
+
+
+@pytest.fixture(scope="session")
+def seeds():
+    """The five seed articles, read from the shared data folder (never copied into git)."""
+    import json
+
+    from entnorm import settings
+
+    path = settings.data_dir().parent / "seeds" / "seeds.jsonl"
+    if not path.exists():
+        pytest.skip(f"seed articles not found at {path} (set ENTNORM_DATA)")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
