@@ -17,7 +17,7 @@ import yaml
 from . import settings
 from .names import name_keys
 
-INDEX_VERSION = 3  # bump when the compiled layout or the name keys change
+INDEX_VERSION = 4  # bump when the compiled layout or the name keys change
 TYPES = ("PER", "LOC", "ORG")
 
 
@@ -41,6 +41,7 @@ class GazetteerIndex:
     by_folded: dict[str, list[int]] = field(default_factory=dict)    # folded -> alias indices
     by_key: dict[str, list[int]] = field(default_factory=dict)       # phonetic key -> alias indices
     by_skeleton: dict[str, list[int]] = field(default_factory=dict)  # skeleton -> alias indices
+    by_prefix: dict[str, list[int]] = field(default_factory=dict)    # key[:3] -> alias indices (typo search)
     by_token: dict[str, list[int]] = field(default_factory=dict)     # PER name token -> entity indices
     by_id: dict[str, int] = field(default_factory=dict)
 
@@ -78,7 +79,7 @@ def compile_index(files: list[Path]) -> GazetteerIndex:
                                description=rec.get("description") or "", prior=float(rec.get("prior", 0.5)),
                                curated=bool(rec.get("curated"))))
     index = GazetteerIndex(entities, [], by_id=by_id)
-    tables = {"by_folded": defaultdict(list), "by_key": defaultdict(list), "by_skeleton": defaultdict(list)}
+    tables = {name: defaultdict(list) for name in ("by_folded", "by_key", "by_skeleton", "by_prefix")}
     tokens = defaultdict(set)
     for e_idx, ent in enumerate(entities):
         for alias in ent.aliases:
@@ -90,6 +91,7 @@ def compile_index(files: list[Path]) -> GazetteerIndex:
             tables["by_folded"][keys.folded].append(a_idx)
             tables["by_key"][keys.key].append(a_idx)
             tables["by_skeleton"][keys.skeleton].append(a_idx)
+            tables["by_prefix"][keys.key[:3]].append(a_idx)
             if ent.type == "PER" and len(keys.tokens) > 1:
                 for tok in keys.tokens:
                     tokens[tok].add(e_idx)

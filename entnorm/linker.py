@@ -82,7 +82,6 @@ class Linker:
         self.index = index
         self.policy = policy
         self._cache: dict[str, tuple[Candidate, ...]] = {}
-        self._blocks: dict[str, list[int]] | None = None
 
     # -- candidates for one surface form (cached; independent of the document) --------------------
     def candidates(self, text: str) -> tuple[Candidate, ...]:
@@ -117,7 +116,7 @@ class Linker:
 
     def _fuzzy(self, keys: NameKeys):
         pool = set(self.index.by_skeleton.get(keys.skeleton, ()))
-        block = self._block(keys.key)
+        block = self.index.by_prefix.get(keys.key[:3], [])
         if block:
             choices = [self.index.aliases[a][1] for a in block]
             for _, _, pos in process.extract(keys.folded, choices, scorer=fuzz.ratio, score_cutoff=80,
@@ -129,15 +128,6 @@ class Linker:
             if sim >= self.policy.fuzzy_min:
                 out.append(Candidate(self.index.aliases[a][0], "fuzzy", round(0.9 * sim, 4), self.index.aliases[a][1]))
         return self._best_per_entity(out)
-
-    def _block(self, key: str) -> list[int]:
-        """Aliases sharing the first three letters of their phonetic key: the search space for typos."""
-        if self._blocks is None:
-            blocks: dict[str, list[int]] = {}
-            for a, (_, alias) in enumerate(self.index.aliases):
-                blocks.setdefault(name_keys(alias).key[:3], []).append(a)
-            self._blocks = blocks
-        return self._blocks.get(key[:3], [])
 
     def _by_name_token(self, keys: NameKeys):
         """"Putin", "Prabowo": a lone token of a prominent person's name, if one person clearly owns it."""
