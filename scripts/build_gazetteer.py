@@ -1083,10 +1083,12 @@ class Builder:
         return "; ".join(parts)[:200]
 
     def surname_aliases(self) -> None:
-        """Bare surnames ('Putin', 'Lavrov') for leaders and ministers, when unambiguous among them."""
+        """Bare surnames ('Putin', 'Lavrov') for leaders, foreign/defence ministers and international officials
+        (prior >= 0.6), when at least 5 letters long, unambiguous, and never written in lower case in the corpus."""
         want = {"head_of_state", "head_of_government", "minister", "intl_official"}
         owners = collections.defaultdict(set)
         all_last = collections.Counter()
+        all_first = collections.Counter()
         for e in self.store.by_id.values():
             if e.type != "PER":
                 continue
@@ -1094,15 +1096,19 @@ class Builder:
             if len(toks) < 2:
                 continue
             all_last[fold(toks[-1])] += 1
-            if e.kind in want and e.country not in SURNAME_FIRST and e.prior >= 0.5:
+            all_first[fold(toks[0])] += 1
+            if re.search(r"\b(King|Queen|Prince|Princess|Grand|Duke|Emir|Sultan|Pope|Sheikh|Emperor|Crown)\b", e.name):
+                continue  # "Grand Duke Henri": the last word is a given name
+            if e.kind in want and e.country not in SURNAME_FIRST and e.prior >= 0.6:
                 owners[toks[-1]].add(e.id)
         other_keys = {k for e in self.store.by_id.values() if e.type != "PER" for k in e.aliases}
         n = 0
         for last, ids in owners.items():
-            if len(ids) != 1 or len(last) < 4 or "-" in last[:1] or not last[:1].isupper():
+            if len(ids) != 1 or len(last) < 5 or "-" in last[:1] or not last[:1].isupper():
                 continue
             k = fold(last)
-            if k in other_keys or risky(last, self.corpus) or all_last[k] > 3:
+            if k in other_keys or risky(last, self.corpus) or all_last[k] > 2 or \
+                    self.corpus.lower.get(last.lower(), 0) > 0 or all_first[k] > 1 or k in self.place_attested:
                 continue
             if last.lower() in {"jr", "jr.", "sr", "ii", "iii", "bin", "binti"}:
                 continue
@@ -1255,7 +1261,11 @@ def clean_person_name(raw: str, iso: str) -> list[str]:
     if "," in n and not re.search(r",\s*(Jr|Sr|S\.H|M\.)", n):
         parts = [p.strip() for p in n.split(",")]
         if len(parts) == 2 and parts[0] and parts[1]:
-            n = f"{parts[1]} {parts[0]}"
+            if re.search(r"\b(of|the|de|von)\b|King|Queen|Prince|Duke|Emir|Sultan|Pope|Sheikh|Emperor|President",
+                         parts[1]):
+                n = parts[0]  # "Henri, Grand Duke of Luxembourg"
+            elif len(parts[1].split()) <= 3 and len(parts[0].split()) <= 2:
+                n = f"{parts[1]} {parts[0]}"  # "Колесников, Михаил Петрович"
     n2 = re.sub(r"(?<=[a-z])(S\.H|M\.M)\.?$", "", n)  # "Tjahjo KumoloS.H"
     n2 = DEGREE_SUFFIX.sub("", n2).strip(" ,")
     n2 = TITLE_PREFIX.sub("", n2).strip()
