@@ -1,0 +1,249 @@
+"""`entnorm annotate INPUT [-o OUTPUT]`: JSONL in, linked entities out (schema and decisions: docs/annotate.md).
+
+Two passes, so that NIL reconciliation spans the whole run without holding the texts in memory:
+  1. annotate batch by batch; each output line goes to an anonymous scratch file (flagged when it holds NIL
+     entities) while the NIL (key, name) pairs are counted (`corpus.CorpusNil`, over `nil.NilClusterer`);
+  2. cluster the NIL keys, then stream the scratch file into the output — rewriting NIL ids and names — which is
+     renamed into place only when complete (`jsonl.AtomicOutput`).
+Exit status: 0 all records annotated, 1 some records failed (each still has its output line, with `error`),
+2 usage or fatal error, or `--strict` stopped at a failure (no output written), 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .jsonl import AtomicOutput, Input, Record, encode
+
+PROG = "entnorm"
+
+
+class Fatal(Exception):
+    """Stops the run with exit status 2 and no output."""
+
+
+@dataclass
+class Stats:
+    records: int = 0
+    failed: int = 0
+    entities: int = 0
+    linked: int = 0
+    nil: int = 0
+    nil_ids: int = 0
+    examples: list = field(default_factory=list)  # first failures: "line N: reason"
+
+
+def annotate_batch(nlp, records: list[Record]) -> list:
+    """Per record: a Doc, or the reason (str) it could not be annotated. One bad record never fails the others."""
+    from .pipeline import SpanError, check_spans
+
+    out: list = [rec.error for rec in records]
+    for i, rec in enumerate(records):
+        if rec.error is None and rec.spans is not None:
+            try:
+                for n, span in enumerate(rec.spans):  # JSON true/false are ints to Python; check_spans lets `end` be
+                    if isinstance(span, dict) and {type(span.get("start")), type(span.get("end"))} & {bool}:
+                        raise SpanError(f"entity {n}: start and end must be integers, got {span.get('start')!r}, "
+                                        f"{span.get('end')!r}")
+                check_spans(rec.text, rec.spans)
+            except SpanError as e:
+                out[i] = f"inconsistent entities: {e}"
+    todo = [i for i, r in enumerate(out) if r is None]
+    if not todo:
+        return out
+    try:
+        docs = list(nlp.pipe([records[i].item() for i in todo], batch_size=len(todo)))
+    except Exception:  # find the culprit(s): annotate this batch one record at a time
+        docs = []
+        for i in todo:
+            try:
+                docs.extend(nlp.pipe([records[i].item()], batch_size=1))
+            except Exception as e:
+                docs.append(f"annotation failed: {type(e).__name__}: {e}")
+    for i, doc in zip(todo, docs):
+        out[i] = doc
+    return out
+
+
+class Progress:
+    """One self-overwriting line on stderr: records, records/s and, when the input size is known, % and ETA."""
+
+    def __init__(self, source: Input, enabled: bool):
+        self.source, self.enabled = source, enabled
+        self.t0 = self.last = time.monotonic()
+
+    def update(self, records: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.25:
+            return
+        self.last, elapsed = now, now - self.t0
+        msg = f"{records:,} records  {records / elapsed:,.1f} rec/s"
+        pos, size = self.source.position(), self.source.size
+        if pos and size:
+            eta = elapsed * max(size - pos, 0) / pos
+            msg += f"  {min(pos / size, 1):.0%}  ETA {int(eta) // 3600}:{int(eta) % 3600 // 60:02d}:{int(eta) % 60:02d}"
+        sys.stderr.write(f"\r{msg}\x1b[K")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def load_pipeline(args):
+    from .pipeline import load
+
+    if args.workers and not args.link_only:
+        import torch
+
+        torch.set_num_threads(args.workers)  # intra-op threads of the NER model, the heavy stage
+    try:
+        return load(gazetteer=args.gazetteer, model=args.model, ner=not args.link_only, precision=args.precision,
+                    batch_size=args.batch_size)
+    except Exception as e:
+        hint = "" if args.link_only else " (no NER model? use --model DIR, or --link-only with given spans)"
+        raise Fatal(f"cannot load the pipeline: {type(e).__name__}: {e}{hint}") from e
+
+
+def run_annotate(args) -> int:
+    t0 = time.monotonic()
+    if args.output != "-" and not Path(args.output).resolve().parent.is_dir():
+        raise Fatal(f"output directory {Path(args.output).resolve().parent} does not exist")
+    try:
+        source = Input(args.input, args.text_field, args.link_only)
+    except OSError as e:
+        raise Fatal(f"cannot read {args.input}: {e.strerror or e}") from e
+    from .corpus import CorpusNil
+
+    nlp = load_pipeline(args)
+    stats, nil = Stats(), CorpusNil()
+    scratch_dir = None if args.output == "-" else Path(args.output).resolve().parent
+    with source, tempfile.TemporaryFile(dir=scratch_dir, prefix=".entnorm-") as scratch:
+        progress = Progress(source, sys.stderr.isatty() and not args.quiet)
+        batch: list[Record] = []
+        records = iter(source)
+        while True:
+            try:
+                batch = [rec for _, rec in zip(range(args.batch_size), records)]
+            except (OSError, EOFError, ValueError) as e:  # corrupt gzip, unreadable device
+                raise Fatal(f"cannot read {args.input} after line {source.lines}: {e}") from e
+            if not batch:
+                break
+            for rec, result in zip(batch, annotate_batch(nlp, batch)):
+                stats.records += 1
+                if isinstance(result, str):
+                    stats.failed += 1
+                    if args.strict:
+                        progress.close()
+                        print(f"{PROG}: line {rec.line}: {result} (--strict: stopped, no output written)",
+                              file=sys.stderr)
+                        return 2
+                    if len(stats.examples) < 3:
+                        stats.examples.append(f"line {rec.line}: {result}")
+                    scratch.write(b"-" + encode(rec.failed(result)))
+                    continue
+                entities = [e.to_dict() for e in result.entities]
+                n_nil = nil.observe(entities)
+                stats.entities += len(entities)
+                stats.nil += n_nil
+                scratch.write((b"N" if n_nil else b"-") + encode(rec.annotated(entities)))
+            progress.update(stats.records)
+        progress.close()
+        nil.finish()
+        stats.nil_ids, stats.linked = nil.n_ids, stats.entities - stats.nil
+        scratch.seek(0)
+        with AtomicOutput(args.output) as out:
+            for line in scratch:
+                out.write(rewrite_nil(line[1:], nil) if line[:1] == b"N" else line[1:])
+    if not args.quiet:
+        summary(stats, source, time.monotonic() - t0)
+    return 1 if stats.failed else 0
+
+
+def rewrite_nil(line: bytes, nil) -> bytes:
+    obj = json.loads(line)
+    nil.rewrite(obj["entities"])
+    return encode(obj)
+
+
+def summary(stats: Stats, source: Input, seconds: float) -> None:
+    rate = stats.records / seconds if seconds > 0 else 0.0
+    lines = [f"{PROG} annotate: {stats.records:,} records in {seconds:,.1f} s ({rate:,.1f} rec/s), "
+             f"{stats.failed:,} failed, {source.blank:,} blank lines skipped",
+             f"  entities: {stats.entities:,} ({stats.linked:,} linked to the gazetteer, {stats.nil:,} NIL "
+             f"-> {stats.nil_ids:,} NIL ids across the run)"]
+    lines += [f"  failed: {example}" for example in stats.examples]
+    if stats.failed > len(stats.examples):
+        lines.append(f"  ... and {stats.failed - len(stats.examples):,} more (records with an 'error' field)")
+    print("\n".join(lines), file=sys.stderr)
+
+
+def positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Find PER/LOC/ORG mentions in Indonesian news and "
+                                     "link every spelling to one canonical ID.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    a = sub.add_parser("annotate", help="annotate a JSONL file of records",
+                       description="Annotate JSONL records (one JSON object per line; .jsonl or .jsonl.gz; '-' "
+                       "for stdin/stdout). Output: each input object with every field kept plus 'entities'; a "
+                       "record that cannot be annotated gets 'error': {line, reason} instead. Exit status 0 = all "
+                       "annotated, 1 = some records failed, 2 = usage/fatal error or --strict stop.")
+    a.add_argument("input", metavar="INPUT", help="JSONL file (.jsonl, .jsonl.gz) or '-' for stdin")
+    a.add_argument("-o", "--output", default="-", metavar="OUTPUT",
+                   help="output file, written atomically; gzip if it ends in .gz (default: stdout)")
+    a.add_argument("--text-field", default="text", metavar="NAME", help="field holding the text (default: text)")
+    a.add_argument("--link-only", action="store_true",
+                   help="no NER: link the spans in each record's 'entities' ({start, end, label})")
+    a.add_argument("--gazetteer", action="append", metavar="PATH",
+                   help="gazetteer YAML file or directory (repeatable; default: the project gazetteer)")
+    a.add_argument("--model", metavar="DIR", help="NER model directory (default: the shipped model)")
+    a.add_argument("--precision", choices=("auto", "bf16", "fp32", "int8"), default="auto",
+                   help="NER compute precision (default: auto = $ENTNORM_PRECISION, else bf16 where the CPU has "
+                   "native bf16, else fp32; int8 is opt-in)")
+    a.add_argument("--batch-size", type=positive_int, default=64, metavar="N", help="records per batch (default 64)")
+    a.add_argument("--workers", type=positive_int, metavar="N",
+                   help="CPU threads for the NER model (torch intra-op threads; default: torch's choice). "
+                   "Linking runs in one thread; no effect with --link-only")
+    a.add_argument("--quiet", action="store_true", help="no progress bar and no summary on stderr")
+    a.add_argument("--strict", action="store_true",
+                   help="stop at the first record that fails (exit 2, no output written)")
+    a.set_defaults(func=run_annotate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except Fatal as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `entnorm annotate x.jsonl | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
