@@ -17,7 +17,7 @@ import yaml
 from . import settings
 from .names import name_keys
 
-INDEX_VERSION = 4  # bump when the compiled layout or the name keys change
+INDEX_VERSION = 5  # bump when the compiled layout or the name keys change
 TYPES = ("PER", "LOC", "ORG")
 
 
@@ -42,6 +42,7 @@ class GazetteerIndex:
     by_key: dict[str, list[int]] = field(default_factory=dict)       # phonetic key -> alias indices
     by_skeleton: dict[str, list[int]] = field(default_factory=dict)  # skeleton -> alias indices
     by_prefix: dict[str, list[int]] = field(default_factory=dict)    # key[:3] -> alias indices (typo search)
+    by_tokenset: dict[str, list[int]] = field(default_factory=dict)  # sorted tokens -> alias indices (word order)
     by_token: dict[str, list[int]] = field(default_factory=dict)     # PER name token -> entity indices
     by_id: dict[str, int] = field(default_factory=dict)
 
@@ -79,7 +80,8 @@ def compile_index(files: list[Path]) -> GazetteerIndex:
                                description=rec.get("description") or "", prior=float(rec.get("prior", 0.5)),
                                curated=bool(rec.get("curated"))))
     index = GazetteerIndex(entities, [], by_id=by_id)
-    tables = {name: defaultdict(list) for name in ("by_folded", "by_key", "by_skeleton", "by_prefix")}
+    tables = {name: defaultdict(list) for name in ("by_folded", "by_key", "by_skeleton", "by_prefix",
+                                                    "by_tokenset")}
     tokens = defaultdict(set)
     for e_idx, ent in enumerate(entities):
         for alias in ent.aliases:
@@ -92,6 +94,8 @@ def compile_index(files: list[Path]) -> GazetteerIndex:
             tables["by_key"][keys.key].append(a_idx)
             tables["by_skeleton"][keys.skeleton].append(a_idx)
             tables["by_prefix"][keys.key[:3]].append(a_idx)
+            if len(keys.tokens) > 1:
+                tables["by_tokenset"][keys.tokenset].append(a_idx)
             if ent.type == "PER" and len(keys.tokens) > 1:
                 for tok in keys.tokens:
                     tokens[tok].add(e_idx)

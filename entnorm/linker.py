@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from .gazetteer import Entity, GazetteerIndex
-from .names import NameKeys, aligned_similarity, name_keys, token_similarity
+from .names import NameKeys, aligned_similarity, consonants, name_keys
 
 METHOD_QUALITY = {"exact": 1.0, "alias": 0.97, "key": 0.92}
 ACRONYM_STOPWORDS = frozenset({"dan", "untuk", "dari", "di", "ke", "of", "the", "and", "for", "yang", "atau"})
@@ -37,7 +37,8 @@ class Policy:
     token_prior_margin: float = 0.25  # ... who beats the next person carrying that token by this much
     type_factor: dict = field(default_factory=lambda: {("LOC", "ORG"): 0.75, ("ORG", "LOC"): 0.75})
     other_type_factor: float = 0.4
-    coherence_bonus: float = 0.1
+    coherence_bonus: float = 0.25     # candidate's country among the document's confident links
+    document_bonus: float = 1.5       # candidate already named in full elsewhere in the document
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class Linker:
                           1.0 if name_keys(idx.entities[e].name).folded == keys.folded else 0.97, alias)
                 for e, alias in map(idx.aliases.__getitem__, hits))
         hits = [a for a in idx.by_key.get(keys.key, ()) if aligned_similarity(keys, self._alias_keys(a)) > 0]
+        if not hits and len(keys.tokens) > 1:  # another word order: Suk Yeol Yoon, Jong-un Kim
+            hits = [a for a in idx.by_tokenset.get(keys.tokenset, ()) if aligned_similarity(keys, self._alias_keys(a)) > 0]
         if hits:
             return self._best_per_entity(Candidate(idx.aliases[a][0], "key", 0.92, idx.aliases[a][1]) for a in hits)
         if len(keys.key) >= self.policy.fuzzy_min_chars:
@@ -154,13 +157,21 @@ class Linker:
             return 1.0
         return self.policy.type_factor.get((label, entity_type), self.policy.other_type_factor)
 
-    def choose(self, mention: Mention, countries: set[str]) -> Link | None:
+    def choose(self, mention: Mention, countries: set[str] = frozenset(), doc_entities: set[str] = frozenset()):
+        """The best candidate for one mention given the document's countries and fully named entities."""
         weighted = []
+        one_word = len(name_keys(mention.text).tokens) == 1
         for c in self.candidates(mention.text):
             ent = self.index.entities[c.entity]
-            w = c.quality * self.type_factor(mention.label, ent.type) * (0.85 + 0.15 * ent.prior)
+            if one_word and ent.type == "PER" and c.method != "exact" and c.method != "alias" \
+                    and ent.prior < self.policy.token_min_prior:
+                continue  # one respelled word is too little to name an obscure person (Lee -> Li Bin)
+            # exact and alias rank alike: the prior, not the display form, decides Odessa (UA) over Odessa (TX)
+            w = min(1.0, c.quality / 0.97) * self.type_factor(mention.label, ent.type) * (0.6 + 0.4 * ent.prior)
             if ent.country and ent.country in countries:
                 w *= 1 + self.policy.coherence_bonus
+            if ent.id in doc_entities:
+                w *= self.policy.document_bonus
             weighted.append((w, c))
         if not weighted:
             return None
@@ -174,10 +185,12 @@ class Linker:
 
     def link_document(self, mentions: list[Mention]) -> list[Link]:
         """One link per mention: gazetteer entity, context link, or NIL (ID assigned by `nil.py`)."""
-        first = [self.choose(m, set()) for m in mentions]
+        first = [self.choose(m) for m in mentions]
         countries = {l.entity.country for l in first if l and l.score >= 0.9 and l.entity.country}
-        countries |= {l.entity.country for l in first if l and l.entity.kind == "country" and l.entity.country}
-        links = [self.choose(m, countries) for m in mentions] if countries else first
+        # entities named in full (two or more words) pull ambiguous short forms their way (Bogor)
+        named = {l.id for m, l in zip(mentions, first)
+                 if l and l.method != "fuzzy" and len(name_keys(m.text).tokens) > 1}
+        links = [self.choose(m, countries, named) for m in mentions] if countries or named else first
         return resolve_context(mentions, links, self)
 
 
@@ -189,59 +202,108 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in name_keys(text).folded.split() if w not in ACRONYM_STOPWORDS)
 
 
-def _context_match(mention: Mention, anchor_forms: list[str]) -> float:
-    """How well a short mention matches a fuller name of the same document: 1 same token or acronym,
-    ~0.85 close spelling, 0.8 same consonants (a typo such as Rote for Rutte); 0 otherwise."""
-    keys = name_keys(mention.text)
-    if _is_acronym(mention.text):
-        if any(len(name_keys(f).tokens) > 1 and _initials(f) == keys.folded for f in anchor_forms):
-            return 1.0
-    if len(keys.tokens) != 1 or len(keys.key) < 3:
-        return 0.0
-    tok, best = keys.tokens[0], 0.0
-    for form in anchor_forms:
-        for other in name_keys(form).tokens:
-            sim = token_similarity(tok, other)
-            if sim >= 0.9:
-                best = max(best, min(sim, 1.0) if sim < 1 else 1.0)
-            elif (len(tok) >= 4 and tok[0] == other[0]
-                  and tok.strip("aeiou") and name_keys(tok).skeleton == name_keys(other).skeleton):
-                best = max(best, 0.8)
-    return best
+class DocumentAnchors:
+    """The fuller names of one document (two or more words), indexed so that each short mention is compared
+    only with anchors sharing a token, a token's consonants, or its initials: linear in mentions."""
+
+    MAX_ALIASES = 30  # a linked entity contributes its mentions and up to this many multi-word aliases
+
+    def __init__(self):
+        self.entries: dict[str, dict] = {}  # doc entity key -> {"forms", "type", "link", "tokens"}
+        self.by_token: dict[str, set[str]] = {}
+        self.by_consonants: dict[str, set[str]] = {}
+        self.by_initials: dict[str, set[str]] = {}
+
+    def add(self, key: str, form: str, entity_type: str, link: Link | None) -> None:
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = self.entries[key] = {"forms": [], "type": entity_type, "link": link, "tokens": set(),
+                                         "doc_tokens": set()}
+            if link:
+                aliases = [a for a in link.entity.aliases if 1 < len(name_keys(a).tokens) <= 4]
+                for alias in aliases[: self.MAX_ALIASES]:
+                    self._index(key, alias, entry)
+        if form not in entry["forms"]:
+            entry["forms"].append(form)
+            self._index(key, form, entry)
+            entry["doc_tokens"].update(name_keys(form).tokens)
+
+    def _index(self, key: str, form: str, entry: dict) -> None:
+        keys = name_keys(form)
+        self.by_initials.setdefault(_initials(form), set()).add(key)
+        if entry["type"] != "PER":
+            return  # a word of an organisation or place name is not a short form of it (Indonesia / TNI)
+        entry["tokens"].update(keys.tokens)
+        for tok in keys.tokens:
+            self.by_token.setdefault(tok, set()).add(key)
+            self.by_consonants.setdefault(consonants(tok), set()).add(key)
+
+    def matches(self, mention: Mention) -> list[tuple[float, str]]:
+        """(strength, anchor key), best first: 1 for the acronym of an anchor's words or words all found in a
+        person's name (Belousov, Listyo Sigit), 0.8 for one word with a name word's consonants and first
+        letter (a typo such as Rote for Rutte)."""
+        keys = name_keys(mention.text)
+        found: dict[str, float] = {}
+        if _is_acronym(mention.text):
+            for key in self.by_initials.get(keys.folded, ()):
+                found[key] = 1.0
+        if not keys.tokens or len(keys.key) < 3:
+            return sorted(((v, k) for k, v in found.items()), reverse=True)
+        tokens = set(keys.tokens)
+        for key in set.intersection(*(self.by_token.get(t, set()) for t in tokens)):
+            entry = self.entries[key]
+            # one word may come from any known name of the entity; several words must all come from one of
+            # its names in this document (Hafez al-Assad is not Bashar [Hafez] al-Assad)
+            if (len(tokens) == 1 and tokens <= entry["tokens"]) or tokens < entry["doc_tokens"]:
+                found[key] = 1.0
+        tok = keys.tokens[0]
+        if len(keys.tokens) == 1 and len(tok) >= 4 and consonants(tok):
+            for key in self.by_consonants.get(consonants(tok), ()):
+                if key not in found and any(o[0] == tok[0] and consonants(o) == consonants(tok)
+                                            for o in self.entries[key]["tokens"]):
+                    found[key] = 0.8
+        return sorted(((v, k) for k, v in found.items()), reverse=True)
 
 
 def resolve_context(mentions: list[Mention], links: list[Link | None], linker: Linker) -> list[Link]:
-    """Attach short mentions (a single name token or an acronym) to the one fuller mention they match;
-    everything still unlinked becomes NIL."""
-    anchors: dict[str, dict] = {}  # doc entity -> {"forms", "type", "link"}
-    for m, link in zip(mentions, links):
-        if len(name_keys(m.text).tokens) < 2:
-            continue
-        key = link.id if link else f"{m.label}:{name_keys(m.text).key}"
-        entry = anchors.setdefault(key, {"forms": [], "type": link.entity.type if link else m.label, "link": link})
-        entry["forms"].append(m.text)
-        if link:
-            entry["forms"].extend(a for a in link.entity.aliases if len(name_keys(a).tokens) > 1)
+    """Attach short forms (fewer words, an acronym, a typo) to the one fuller mention of the document they
+    match, longest names first; everything still unlinked becomes NIL."""
+    anchors = DocumentAnchors()
     out = list(links)
-    for i, (m, link) in enumerate(zip(mentions, links)):
-        if len(name_keys(m.text).tokens) > 1 and not _is_acronym(m.text):
-            continue
-        matches = sorted(((_context_match(m, a["forms"]), key) for key, a in anchors.items()
-                          if linker.type_factor(m.label, a["type"]) >= 0.75), reverse=True)
-        matches = [x for x in matches if x[0] > 0]
-        if not matches or (len(matches) > 1 and matches[1][0] >= matches[0][0]):
-            continue  # no fuller name, or two equally good ones (Kim with Kim Jong Un and Kim Yo Jong)
-        strength, key = matches[0]
-        anchor = anchors[key]
-        if link and link.id == key and link.method != "key":
-            continue  # already linked to this entity by its own name
-        own_fits = link and link.entity.type == m.label and link.method in ("exact", "alias")
-        if own_fits and strength < 1.0:
-            continue  # an exact gazetteer name of the right type beats a typo-level resemblance
-        target = anchor["link"]
-        if target:
-            out[i] = Link(target.id, target.name, round(strength * target.score, 4), "context",
-                          anchor["forms"][0], target.entity)
-        else:
-            out[i] = nil_link(m, anchor["forms"][0], round(strength, 4), "context")
+    order = sorted(range(len(mentions)), key=lambda i: (-len(name_keys(mentions[i].text).tokens), i))
+    for i in order:
+        m, link = mentions[i], links[i]
+        n_tokens = len(name_keys(m.text).tokens)
+        matches = [(s, k) for s, k in anchors.matches(m)
+                   if linker.type_factor(m.label, anchors.entries[k]["type"]) >= 0.75]
+        attached = _attach(m, link, matches, anchors)
+        if attached:
+            out[i] = attached
+        if n_tokens >= 2 and not (attached and attached.method == "context"):
+            key = link.id if link else f"{m.label}:{name_keys(m.text).key}"
+            anchors.add(key, m.text, link.entity.type if link else m.label, link)
     return [link or nil_link(m) for m, link in zip(mentions, out)]
+
+
+def _attach(m: Mention, link: Link | None, matches: list, anchors: DocumentAnchors) -> Link | None:
+    """The context link for one mention, or None to keep its own decision."""
+    if not matches:
+        return None
+    if len(matches) > 1 and matches[1][0] >= matches[0][0]:
+        # Two fuller names fit equally (Kim with Kim Jong Un and Kim Yo Jong): no guess, and certainly not a
+        # third person of that name from the gazetteer.
+        tied = {k for s, k in matches if s == matches[0][0]}
+        return nil_link(m) if link and link.id not in tied and len(name_keys(m.text).tokens) == 1 else None
+    strength, key = matches[0]
+    anchor = anchors.entries[key]
+    if link and len(name_keys(m.text).tokens) > 1 and link.method != "fuzzy":
+        return None  # a name of several words that the gazetteer knows (Donald Trump beside Donald Trump Jr.)
+    if link and link.id == key and link.method != "key":
+        return None  # already linked to this entity by its own name
+    if link and link.entity.type == m.label and link.method in ("exact", "alias") and strength < 1.0:
+        return None  # an exact gazetteer name of the right type beats a typo-level resemblance
+    target = anchor["link"]
+    if target:
+        return Link(target.id, target.name, round(strength * target.score, 4), "context", anchor["forms"][0],
+                    target.entity)
+    return nil_link(m, anchor["forms"][0], round(strength, 4), "context")

@@ -10,7 +10,7 @@ OLD_INDONESIAN = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "n
 # Consonant conventions that differ between Indonesian, English and romanisation systems
 # (Basyar/Bashar, Kharkiv/Harkiv, Zhytomyr/Zytomyr, Wladimir/Vladimir, -ow/-ov).
 CONSONANTS = (("sch", "s"), ("sh", "s"), ("sy", "s"), ("zh", "z"), ("kh", "h"), ("ch", "c"), ("ph", "f"),
-              ("th", "t"), ("dh", "d"), ("gh", "g"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("w", "v"))
+              ("th", "t"), ("dh", "d"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("w", "v"))
 
 # Vowel conventions: Korean (Yoon/Yun, Seok/Suk, Eun/Un, Lee/Li), Russian/Ukrainian y/i/j (Zelenskyy,
 # Zelenskiy), English oo/ou.
@@ -18,6 +18,9 @@ VOWELS = (("ee", "i"), ("oo", "u"), ("ou", "u"), ("eo", "o"), ("eu", "u"), ("ae"
 
 # Word-final endings: -off/-ov (Smirnoff), -skiy/-sky already meet through y->i and doubled letters.
 ENDINGS = (("of", "ov"),)
+
+# Regnal and generational numbers: compared literally, never respelled.
+ROMAN_NUMERALS = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"})
 
 # Tokens ignored when comparing names: Arabic article and name particles (Bashar al-Assad = Bashar Assad).
 PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "at", "az", "van", "von", "der", "de", "da", "di",
@@ -28,7 +31,7 @@ DISTINCTIVE = frozenset({
     "utara", "selatan", "barat", "timur", "tengah", "tenggara", "barat daya", "timur laut", "laut", "daya",
     "north", "south", "east", "west", "central", "new", "baru", "lama", "old", "raya", "besar", "kecil",
     "kota", "kabupaten", "provinsi", "city", "county", "state", "negara", "bagian",
-    "i", "ii", "iii", "iv", "v", "jr", "sr", "junior", "senior"})
+    "jr", "sr", "junior", "senior"}) | ROMAN_NUMERALS
 
 # Given names and place names that are one name across languages (first form is the canonical key).
 NAME_EQUIVALENTS = (

@@ -26,13 +26,15 @@ from .metrics import span_scores
 DEV_SETS = (("nergrit", "dev"), ("nerui", "dev"), ("idner", "dev"))
 
 
-def build_pool(corpora: list[str], log=print):
+def build_pool(corpora: list[str], log=print, sample: dict[str, int] | None = None, seed: int = 13):
     test_keys = {sentence_key(s.words) for key in TEST_SETS for s in read_corpus(key)}
     dev_keys = {sentence_key(s.words) for key in DEV_SETS for s in read_corpus(key)}
     pool, seen, manifest = [], set(), {"train": {}, "removed_overlap_test": {}, "removed_overlap_dev": {},
                                        "removed_duplicate": {}}
     for corpus in corpora:
         sents = read_corpus((corpus, "train"))
+        if sample and corpus in sample:  # a fixed random subset, drawn before deduplication
+            sents = random.Random(seed).sample(sents, min(sample[corpus], len(sents)))
         kept = 0
         for s in sents:
             k = sentence_key(s.words)
@@ -123,7 +125,8 @@ def train(args) -> dict:
             log_file.write(line + "\n")
             log_file.flush()
 
-    pool, manifest = build_pool(args.corpora, log)
+    sample = dict((k, int(v)) for k, v in (item.split("=") for item in args.sample))
+    pool, manifest = build_pool(args.corpora, log, sample, args.seed)
     if args.limit:
         pool = pool[: args.limit]
     feat = Featurizer(encoder.load_base_encoder())
@@ -194,6 +197,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, help="artifact directory (e.g. entnorm/models/ner-v1)")
     ap.add_argument("--corpora", nargs="+", default=["nergrit", "nerui", "idner"])
+    ap.add_argument("--sample", nargs="*", default=[], metavar="CORPUS=N",
+                    help="train on a fixed random subset of N sentences of CORPUS (e.g. nerp=3000)")
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=6e-5)
