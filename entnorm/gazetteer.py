@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,9 @@ import yaml
 from . import settings
 from .names import name_keys
 
-INDEX_VERSION = 5  # bump when the compiled layout or the name keys change
+INDEX_VERSION = 6  # bump when the compiled layout or the name keys change
 TYPES = ("PER", "LOC", "ORG")
+PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ def compile_index(files: list[Path]) -> GazetteerIndex:
     for path, rec in _records(files):
         if rec["id"] in by_id:
             raise ValueError(f"{path}: duplicate entity id {rec['id']}")
-        aliases = tuple(dict.fromkeys(str(a) for a in [rec["name"], *(rec.get("aliases") or [])] if str(a).strip()))
+        names = [str(a) for a in [rec["name"], *(rec.get("aliases") or [])] if str(a).strip()]
+        # "Georgia (USA)": the bare name is how text writes it; the parenthesis only disambiguates
+        names += [bare for a in names if "(" in a and (bare := PARENTHESIS.sub("", a).strip())]
+        aliases = tuple(dict.fromkeys(names))
         by_id[rec["id"]] = len(entities)
         entities.append(Entity(id=str(rec["id"]), type=rec["type"], name=str(rec["name"]), aliases=aliases,
                                kind=rec.get("kind") or "", country=rec.get("country") or "",

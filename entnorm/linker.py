@@ -17,11 +17,12 @@ runner-up. Links below `Policy.min_score` become NIL.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .gazetteer import Entity, GazetteerIndex
+from .gazetteer import PARENTHESIS, Entity, GazetteerIndex
 from .names import NameKeys, aligned_similarity, consonants, name_keys
 
 METHOD_QUALITY = {"exact": 1.0, "alias": 0.97, "key": 0.92}
@@ -37,7 +38,7 @@ class Policy:
     token_prior_margin: float = 0.25  # ... who beats the next person carrying that token by this much
     type_factor: dict = field(default_factory=lambda: {("LOC", "ORG"): 0.75, ("ORG", "LOC"): 0.75})
     other_type_factor: float = 0.4
-    coherence_bonus: float = 0.25     # candidate's country among the document's confident links
+    coherence_bonus: float = 0.5      # x share of the document's confident links in the candidate's country
     document_bonus: float = 1.5       # candidate already named in full elsewhere in the document
 
 
@@ -97,10 +98,12 @@ class Linker:
             return []
         hits = idx.by_folded.get(keys.folded)
         if hits:
-            return self._best_per_entity(
-                Candidate(e, "exact" if name_keys(idx.entities[e].name).folded == keys.folded else "alias",
-                          1.0 if name_keys(idx.entities[e].name).folded == keys.folded else 0.97, alias)
-                for e, alias in map(idx.aliases.__getitem__, hits))
+            cands = self._best_per_entity(self._exact_or_alias(keys, *idx.aliases[a]) for a in hits)
+            if any(c.method == "exact" for c in cands):
+                # a form that is one entity's full name is not a short form of another's
+                # (Papua the province, not "Papua" for Papua Nugini)
+                cands = [c for c in cands if not self._is_truncation(keys, c.entity)]
+            return cands
         hits = [a for a in idx.by_key.get(keys.key, ()) if aligned_similarity(keys, self._alias_keys(a)) > 0]
         if not hits and len(keys.tokens) > 1:  # another word order: Suk Yeol Yoon, Jong-un Kim
             hits = [a for a in idx.by_tokenset.get(keys.tokenset, ()) if aligned_similarity(keys, self._alias_keys(a)) > 0]
@@ -113,6 +116,15 @@ class Linker:
         if len(keys.tokens) == 1:
             return self._by_name_token(keys)
         return []
+
+    def _exact_or_alias(self, keys: NameKeys, entity: int, alias: str) -> Candidate:
+        if name_keys(self.index.entities[entity].name).folded == keys.folded:
+            return Candidate(entity, "exact", 1.0, alias)
+        return Candidate(entity, "alias", 0.97, alias)
+
+    def _is_truncation(self, keys: NameKeys, entity: int) -> bool:
+        name = name_keys(PARENTHESIS.sub("", self.index.entities[entity].name)).folded.split()
+        return len(name) > len(keys.folded.split()) and set(keys.folded.split()) < set(name)
 
     def _alias_keys(self, alias_idx: int) -> NameKeys:
         return name_keys(self.index.aliases[alias_idx][1])
@@ -157,8 +169,11 @@ class Linker:
             return 1.0
         return self.policy.type_factor.get((label, entity_type), self.policy.other_type_factor)
 
-    def choose(self, mention: Mention, countries: set[str] = frozenset(), doc_entities: set[str] = frozenset()):
-        """The best candidate for one mention given the document's countries and fully named entities."""
+    def choose(self, mention: Mention, countries: dict[str, float] | None = None,
+               doc_entities: set[str] = frozenset()):
+        """The best candidate for one mention given the document's countries (share of its confident links
+        in each) and the entities it names in full."""
+        countries = countries or {}
         weighted = []
         one_word = len(name_keys(mention.text).tokens) == 1
         for c in self.candidates(mention.text):
@@ -168,8 +183,7 @@ class Linker:
                 continue  # one respelled word is too little to name an obscure person (Lee -> Li Bin)
             # exact and alias rank alike: the prior, not the display form, decides Odessa (UA) over Odessa (TX)
             w = min(1.0, c.quality / 0.97) * self.type_factor(mention.label, ent.type) * (0.6 + 0.4 * ent.prior)
-            if ent.country and ent.country in countries:
-                w *= 1 + self.policy.coherence_bonus
+            w *= 1 + self.policy.coherence_bonus * countries.get(ent.country, 0.0)
             if ent.id in doc_entities:
                 w *= self.policy.document_bonus
             weighted.append((w, c))
@@ -186,7 +200,8 @@ class Linker:
     def link_document(self, mentions: list[Mention]) -> list[Link]:
         """One link per mention: gazetteer entity, context link, or NIL (ID assigned by `nil.py`)."""
         first = [self.choose(m) for m in mentions]
-        countries = {l.entity.country for l in first if l and l.score >= 0.9 and l.entity.country}
+        confident = Counter(l.entity.country for l in first if l and l.score >= 0.9 and l.entity.country)
+        countries = {c: n / sum(confident.values()) for c, n in confident.items()}
         # entities named in full (two or more words) pull ambiguous short forms their way (Bogor)
         named = {l.id for m, l in zip(mentions, first)
                  if l and l.method != "fuzzy" and len(name_keys(m.text).tokens) > 1}

@@ -2,26 +2,40 @@
 
 Reads: raw text (any length). Writes: `Span(start, end, label, score)` with `text[start:end]` the mention.
 Long texts are split into sentences and, when a sentence exceeds the encoder's window, into consecutive
-word windows; windows from many documents are sorted by length and batched together (little padding).
+word windows. The windows of all texts of a call are tokenised once (unseen words in one batched call),
+sorted by length and cut into batches by a token budget, so batches are large and carry almost no padding.
+
+The network runs through `FastEncoder`, the same maths as `model.Tagger` (BertModel + linear head) written
+for inference: fused QKV projection, weights prepared once in the compute precision, the frozen 250k-row word
+embedding table memory-mapped from the cached base (never copied), the head applied to labelled positions only.
+Precision (`resolve_precision`): "bf16" on CPUs with AMX / AVX-512 BF16 (matmuls in bf16, residual stream and
+LayerNorm in fp32, as in training under autocast), else "fp32"; "int8" (dynamic quantisation of the linear
+layers) is the opt-in fast option for CPUs without bf16. See docs/throughput.md for measurements.
 """
 from __future__ import annotations
 
+import json
+import mmap
 import os
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 from .. import encoder, text as textmod
 from .corpora import spans as bio_spans
-from .decode import viterbi
-from .features import MAX_TOKENS, Featurizer
-from .model import load_artifact
+from .decode import START, TRANSITIONS, viterbi
+from .features import MAX_TOKENS, Features, Featurizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-v1"
 WINDOW_TOKENS = 256  # sentences longer than this (in subwords) are cut into word windows
+TOKEN_BUDGET = 4096  # padded tokens per forward batch
+PRECISIONS = ("auto", "bf16", "fp32", "int8")
 
 
 @dataclass(frozen=True)
@@ -41,65 +55,283 @@ def cpu_supports_bf16() -> bool:
     return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
-def resolve_precision(precision: str) -> torch.dtype:
-    precision = os.environ.get("ENTNORM_PRECISION", precision)
+def resolve_precision(precision: str = "auto") -> str:
+    """"bf16" | "fp32" | "int8". An explicit argument wins; "auto" defers to $ENTNORM_PRECISION, then to the
+    CPU: bf16 where it is native, else fp32 (int8 is opt-in: it changes results more than bf16)."""
     if precision == "auto":
-        return torch.bfloat16 if cpu_supports_bf16() else torch.float32
-    return {"bf16": torch.bfloat16, "fp32": torch.float32}[precision]
+        precision = os.environ.get("ENTNORM_PRECISION", "auto") or "auto"
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r} is not one of {', '.join(PRECISIONS)}")
+    if precision == "auto":
+        return "bf16" if cpu_supports_bf16() else "fp32"
+    return precision
+
+
+# -- weights -------------------------------------------------------------------------------------------
+_ST_DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "I8": torch.int8,
+              "I32": torch.int32, "I64": torch.int64, "U8": torch.uint8}
+
+
+def mmap_safetensors(path: Path) -> dict[str, torch.Tensor]:
+    """Tensors of a .safetensors file as views of a private (copy-on-write) memory map: nothing is read until
+    used, and untouched rows (most of a 250k-word embedding table) never become resident."""
+    with open(path, "rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+    (n,) = struct.unpack("<Q", mm[:8])
+    header = json.loads(mm[8 : 8 + n])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _ST_DTYPES[info["dtype"]]
+        start, end = info["data_offsets"]
+        count = (end - start) // dtype.itemsize
+        out[name] = torch.frombuffer(mm, dtype=dtype, count=count, offset=8 + n + start).view(info["shape"])
+    return out
+
+
+def artifact_weights(model_dir: Path) -> tuple[dict[str, torch.Tensor], dict, dict]:
+    """(fp32 weights named as in `model.Tagger.state_dict()`, artifact meta, base config), without building
+    the transformers model: base tensors (memory-mapped) + the artifact's int8 deltas and whole tensors."""
+    from safetensors.torch import load_file
+
+    from .model import ARTIFACT_FORMAT
+
+    meta = json.loads((model_dir / "meta.json").read_text())
+    if meta.get("format") != ARTIFACT_FORMAT:
+        raise ValueError(f"{model_dir}: artifact format {meta.get('format')} is not {ARTIFACT_FORMAT}")
+    base = encoder.base_dir()
+    config = json.loads((base / "config.json").read_text())
+    weights = {"bert." + k: v for k, v in mmap_safetensors(base / "model.safetensors").items()}
+    stored = load_file(str(model_dir / "weights.safetensors"))
+    for key, value in stored.items():
+        kind, name = key.split(":", 1)
+        if kind == "delta8":
+            weights["bert." + name] = weights["bert." + name] + value.float() * stored["scale:" + name]
+        elif kind == "full":
+            weights[name] = value
+    return weights, meta, config
+
+
+# -- the network, for inference ---------------------------------------------------------------------------
+class _Layer(nn.Module):
+    def __init__(self, w: dict[str, torch.Tensor], prefix: str, eps: float):
+        super().__init__()
+
+        def linear(*names):
+            ws = [w[f"{prefix}.{n}.weight"] for n in names]
+            lin = nn.Linear(ws[0].shape[1], sum(x.shape[0] for x in ws))
+            lin.weight.data = torch.cat(ws).float().contiguous()
+            lin.bias.data = torch.cat([w[f"{prefix}.{n}.bias"] for n in names]).float()
+            return lin
+
+        self.qkv = linear("attention.self.query", "attention.self.key", "attention.self.value")
+        self.attn_out = linear("attention.output.dense")
+        self.ffn_in = linear("intermediate.dense")
+        self.ffn_out = linear("output.dense")
+        self.ln1 = (w[f"{prefix}.attention.output.LayerNorm.weight"].float(),
+                    w[f"{prefix}.attention.output.LayerNorm.bias"].float())
+        self.ln2 = (w[f"{prefix}.output.LayerNorm.weight"].float(), w[f"{prefix}.output.LayerNorm.bias"].float())
+        self.eps = eps
+
+
+class FastEncoder(nn.Module):
+    """`model.Tagger` for inference. `compute` is the dtype of the matmul inputs (bf16 or fp32); the residual
+    stream, LayerNorm and the head stay fp32."""
+
+    def __init__(self, weights: dict[str, torch.Tensor], config: dict, n_labels: int):
+        super().__init__()
+        self.hidden = config["hidden_size"]
+        self.heads = config["num_attention_heads"]
+        eps = config["layer_norm_eps"]
+        self.eps = eps
+        emb = "bert.embeddings."
+        self.word = weights[emb + "word_embeddings.weight"]  # memory-mapped, fp32, frozen in training
+        self.pos = weights[emb + "position_embeddings.weight"].float().contiguous()
+        self.types = weights[emb + "token_type_embeddings.weight"].float().contiguous()
+        self.ln0 = (weights[emb + "LayerNorm.weight"].float(), weights[emb + "LayerNorm.bias"].float())
+        self.layers = nn.ModuleList(_Layer(weights, f"bert.encoder.layer.{i}", eps)
+                                    for i in range(config["num_hidden_layers"]))
+        self.classifier = nn.Linear(self.hidden, n_labels)
+        self.classifier.weight.data = weights["classifier.weight"].float().contiguous()
+        self.classifier.bias.data = weights["classifier.bias"].float()
+        self.compute = torch.float32
+        self.eval()
+
+    def to_bf16(self) -> "FastEncoder":
+        for layer in self.layers:
+            for lin in (layer.qkv, layer.attn_out, layer.ffn_in, layer.ffn_out):
+                lin.to(torch.bfloat16)
+        self.compute = torch.bfloat16
+        return self
+
+    def to_int8(self) -> "FastEncoder":
+        import warnings
+
+        from torch.ao.quantization import quantize_dynamic
+
+        for layer in self.layers:
+            with warnings.catch_warnings():  # torch >= 2.10 announces the move of quantisation to torchao
+                warnings.simplefilter("ignore")
+                q = quantize_dynamic(nn.Sequential(layer.qkv, layer.attn_out, layer.ffn_in, layer.ffn_out),
+                                     {nn.Linear}, dtype=torch.qint8)
+            layer.qkv, layer.attn_out, layer.ffn_in, layer.ffn_out = q[0], q[1], q[2], q[3]
+        return self
+
+    def encode(self, ids: torch.Tensor, lengths: torch.Tensor, domain: torch.Tensor | int) -> torch.Tensor:
+        """ids (B, L) padded, lengths (B,), domain per row or one for all -> fp32 hidden states (B, L, H)."""
+        B, L = ids.shape
+        H, nh = self.hidden, self.heads
+        x = F.embedding(ids, self.word) + self.pos[:L]
+        x = x + (self.types[domain] if isinstance(domain, int) else self.types[domain][:, None, :])
+        x = F.layer_norm(x, (H,), *self.ln0, self.eps)
+        # Padding is only ever at the end of a row; batches of equal lengths need no mask at all.
+        mask = None
+        if int(lengths.min()) != L:
+            mask = (torch.arange(L)[None, :] < lengths[:, None])[:, None, None, :]
+        cd = self.compute
+        for layer in self.layers:
+            qkv = layer.qkv(x.to(cd)).view(B, L, 3, nh, H // nh).permute(2, 0, 3, 1, 4)
+            a = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attn_mask=mask)
+            a = layer.attn_out(a.transpose(1, 2).reshape(B, L, H))
+            x = F.layer_norm(a.float() + x, (H,), *layer.ln1, layer.eps)
+            h = F.gelu(layer.ffn_in(x.to(cd)))
+            x = F.layer_norm(layer.ffn_out(h).float() + x, (H,), *layer.ln2, layer.eps)
+        return x
+
+    def forward(self, input_ids, attention_mask, domain_ids):
+        """Same call and result (logits) as `model.Tagger.forward`, for right-padded batches."""
+        lengths = attention_mask.sum(1)
+        return self.classifier(self.encode(input_ids, lengths, domain_ids[:, 0]))
+
+    def head_logprobs(self, ids, lengths, domain, rows, cols) -> np.ndarray:
+        """Log-probabilities of the labels at positions (rows[i], cols[i]) only."""
+        hidden = self.encode(ids, lengths, domain)[rows, cols]
+        return torch.log_softmax(self.classifier(hidden), dim=-1).numpy()
+
+
+def load_fast_encoder(model_dir: Path, precision: str = "auto") -> tuple[FastEncoder, dict, str]:
+    weights, meta, config = artifact_weights(Path(model_dir))
+    precision = resolve_precision(precision)
+    model = FastEncoder(weights, config, len(meta["labels"]))
+    if precision == "bf16":
+        model.to_bf16()
+    elif precision == "int8":
+        model.to_int8()
+    return model, meta, precision
+
+
+# -- decoding ----------------------------------------------------------------------------------------------
+def _decode(lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Constrained BIO path and its per-word probabilities. When the per-word argmax already obeys the
+    constraints it is the Viterbi path (transitions are 0 or -inf), so Viterbi runs only where it does not."""
+    best = lp.argmax(axis=1)
+    if len(best):
+        ok = START[best[0]] == 0 and not (TRANSITIONS[best[:-1], best[1:]] != 0).any()
+        if not ok:
+            best = np.asarray(viterbi(lp), dtype=np.int64)
+    return best, np.exp(lp[np.arange(len(best)), best])
+
+
+def _batches(lengths: list[int], budget: int, cap: int) -> list[list[int]]:
+    """Indices sorted by length, cut so that rows x longest row <= budget (and rows <= cap)."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    out, current = [], []
+    for i in order:
+        if current and ((len(current) + 1) * lengths[i] > budget or len(current) >= cap):
+            out.append(current)
+            current = []
+        current.append(i)
+    if current:
+        out.append(current)
+    return out
 
 
 class NerTagger:
-    def __init__(self, model_dir: Path = DEFAULT_MODEL, precision: str = "auto", batch_size: int = 32,
-                 domain: str = "generic"):
-        self.model, self.meta = load_artifact(Path(model_dir))
-        self.dtype = resolve_precision(precision)
-        self.model.to(self.dtype)
+    """`precision`: auto | bf16 | fp32 | int8 (see `resolve_precision`). `batch_size`: most sentences per
+    forward pass; `token_budget`: most padded subword positions per forward pass (the effective limit)."""
+
+    def __init__(self, model_dir: Path = DEFAULT_MODEL, precision: str = "auto", batch_size: int = 256,
+                 domain: str = "generic", token_budget: int = TOKEN_BUDGET):
+        self.model, self.meta, self.precision = load_fast_encoder(Path(model_dir), precision)
+        self.dtype = self.model.compute
         self.labels = self.meta["labels"]
+        self._outside = self.labels.index("O")
         self.domain = self.meta["domains"].index(domain)
         self.batch_size = batch_size
+        self.token_budget = token_budget
         self.featurizer = Featurizer(encoder.load_base_encoder())
+        self.stats = {"sequences": 0, "tokens": 0, "sq_tokens": 0, "padded_tokens": 0, "batches": 0}
+
+    # -- features level ----------------------------------------------------------------------------------
+    def predict_features(self, feats: list[Features], domain: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per sentence: (label index per word, its probability)."""
+        for f in feats:
+            if len(f.ids) > MAX_TOKENS:
+                raise ValueError(f"sentence of {len(f.ids)} subwords exceeds {MAX_TOKENS}; split it first")
+        out: list = [None] * len(feats)
+        lengths = [len(f.ids) for f in feats]
+        with torch.inference_mode():
+            for idx in _batches(lengths, self.token_budget, self.batch_size):
+                group = [feats[i] for i in idx]
+                ids, lens = self.featurizer.padded(group)
+                rows = np.repeat(np.arange(len(group)), [f.n_words for f in group])
+                cols = np.fromiter((h for f in group for h in f.heads), dtype=np.int64, count=len(rows))
+                lp = self.model.head_logprobs(ids, lens, domain, torch.from_numpy(rows), torch.from_numpy(cols))
+                st = self.stats
+                st["sequences"] += len(group)
+                st["tokens"] += int(lens.sum())
+                st["sq_tokens"] += int((lens * lens).sum())
+                st["padded_tokens"] += ids.numel()
+                st["batches"] += 1
+                start = 0
+                for i, f in zip(idx, group):
+                    out[i] = _decode(lp[start : start + f.n_words])
+                    start += f.n_words
+        return out
 
     # -- word level (used by evaluation and by `tag`) --------------------------------------------
     def predict_words(self, sentences: list[list[str]], domain: int | None = None) -> list[list[tuple[str, float]]]:
         """Per sentence, per word: (BIO label, probability). Sentences must fit the encoder window."""
         domain = self.domain if domain is None else domain
-        feats = [self.featurizer.features(p) for p in map(self.featurizer.word_pieces, sentences)]
-        for f in feats:
-            if len(f.ids) > MAX_TOKENS:
-                raise ValueError(f"sentence of {len(f.ids)} subwords exceeds {MAX_TOKENS}; split it first")
-        order = sorted(range(len(feats)), key=lambda i: len(feats[i].ids))
-        out: list = [None] * len(feats)
-        with torch.inference_mode():
-            for b in range(0, len(order), self.batch_size):
-                idx = order[b : b + self.batch_size]
-                batch = self.featurizer.batch([feats[i] for i in idx], domain)
-                logprobs = torch.log_softmax(self.model(**batch).float(), dim=-1).numpy()
-                for row, i in enumerate(idx):
-                    word_lp = logprobs[row, feats[i].heads]
-                    path = viterbi(word_lp)
-                    probs = np.exp(word_lp[np.arange(len(path)), path])
-                    out[i] = [(self.labels[p], float(q)) for p, q in zip(path, probs)]
-        return out
+        self.featurizer.prime(w for s in sentences for w in s)
+        feats = [self.featurizer.features(self.featurizer.word_pieces(s)) for s in sentences]
+        labels = self.labels
+        return [[(labels[p], float(q)) for p, q in zip(path, probs)]
+                for path, probs in self.predict_features(feats, domain)]
 
     # -- text level -------------------------------------------------------------------------------
     def windows(self, text: str) -> list[list[textmod.Word]]:
-        out = []
-        for sent in textmod.sentences(text):
-            pieces = self.featurizer.word_pieces([w.text for w in sent])
-            out.extend(textmod.chunk(sent, [len(p) for p in pieces], WINDOW_TOKENS))
-        return out
+        return [win for sent in textmod.sentences(text) for win, _ in self._windows_of(sent)]
 
     def tag(self, texts: list[str]) -> list[list[Span]]:
         """Spans for each text; all windows of all texts are batched together."""
-        windows = [(doc, w) for doc, t in enumerate(texts) for w in self.windows(t)]
-        predicted = self.predict_words([[w.text for w in win] for _, win in windows])
+        all_words = [textmod.words(t) for t in texts]
+        self.featurizer.prime(w.text for ws in all_words for w in ws)
+        windows = []  # (doc, words, features)
+        for doc, (text, ws) in enumerate(zip(texts, all_words)):
+            for sent in textmod.sentences(text, ws):
+                windows.extend((doc, win, f) for win, f in self._windows_of(sent))
+        predicted = self.predict_features([f for _, _, f in windows], self.domain)
         result: list[list[Span]] = [[] for _ in texts]
-        for (doc, win), labelled in zip(windows, predicted):
-            tags = [label for label, _ in labelled]
-            for s, e, kind in bio_spans(tags):
-                score = float(np.mean([p for _, p in labelled[s:e]]))
-                result[doc].append(Span(win[s].start, win[e - 1].end, kind, round(score, 4)))
+        labels = self.labels
+        for (doc, win, _), (path, probs) in zip(windows, predicted):
+            if not (path != self._outside).any():
+                continue
+            for s, e, kind in bio_spans([labels[p] for p in path]):
+                result[doc].append(Span(win[s].start, win[e - 1].end, kind, round(float(np.mean(probs[s:e])), 4)))
         return result
+
+    def _windows_of(self, sent: list[textmod.Word]) -> list[tuple[list[textmod.Word], Features]]:
+        fz = self.featurizer
+        pieces = fz.word_pieces([w.text for w in sent])
+        if sum(map(len, pieces)) <= WINDOW_TOKENS:
+            return [(sent, fz.features(pieces))]
+        out, start = [], 0
+        for win in textmod.chunk(sent, [len(p) for p in pieces], WINDOW_TOKENS):
+            out.append((win, fz.features(pieces[start : start + len(win)])))
+            start += len(win)
+        return out
 
 
 @lru_cache(maxsize=4)
