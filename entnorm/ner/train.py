@@ -132,8 +132,10 @@ def train(args) -> dict:
     feat = Featurizer(encoder.load_base_encoder())
     encoded = encode_pool(feat, pool)
     model = new_tagger().train()
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
+    # The head and the domain rows start from scratch (or from one shared row): they get the higher rate.
+    fresh = ("classifier", "bert.embeddings.token_type_embeddings")
+    head = [p for n, p in model.named_parameters() if n.startswith(fresh)]
+    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith(fresh)]
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}],
                             weight_decay=0.01)
     steps_per_epoch = math.ceil(len(encoded) / args.batch_size)
