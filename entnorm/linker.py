@@ -37,7 +37,8 @@ class Policy:
     token_min_prior: float = 0.6     # a lone name token links only to a person this prominent ...
     token_prior_margin: float = 0.25  # ... who beats the next person carrying that token by this much
     type_factor: dict = field(default_factory=lambda: {("LOC", "ORG"): 0.75, ("ORG", "LOC"): 0.75})
-    other_type_factor: float = 0.4
+    other_type_factor: float = 0.3   # PER vs place/org: + 0.25 x prior, so a famous exact name survives an NER
+                                     # slip (Moskow tagged PER) while an obscure one does not (Rote the island)
     coherence_bonus: float = 0.5      # x share of the document's confident links in the candidate's country
     document_bonus: float = 1.5       # candidate already named in full elsewhere in the document
 
@@ -164,10 +165,10 @@ class Linker:
         return sorted(best.values(), key=lambda c: (-c.quality, c.entity))
 
     # -- decisions within one document --------------------------------------------------------------
-    def type_factor(self, label: str, entity_type: str) -> float:
+    def type_factor(self, label: str, entity_type: str, prior: float = 0.0) -> float:
         if not label or label == entity_type:
             return 1.0
-        return self.policy.type_factor.get((label, entity_type), self.policy.other_type_factor)
+        return self.policy.type_factor.get((label, entity_type), self.policy.other_type_factor + 0.25 * prior)
 
     def choose(self, mention: Mention, countries: dict[str, float] | None = None,
                doc_entities: set[str] = frozenset()):
@@ -182,7 +183,7 @@ class Linker:
                     and ent.prior < self.policy.token_min_prior:
                 continue  # one respelled word is too little to name an obscure person (Lee -> Li Bin)
             # exact and alias rank alike: the prior, not the display form, decides Odessa (UA) over Odessa (TX)
-            w = min(1.0, c.quality / 0.97) * self.type_factor(mention.label, ent.type) * (0.6 + 0.4 * ent.prior)
+            w = min(1.0, c.quality / 0.97) * self.type_factor(mention.label, ent.type, ent.prior) * (0.6 + 0.4 * ent.prior)
             w *= 1 + self.policy.coherence_bonus * countries.get(ent.country, 0.0)
             if ent.id in doc_entities:
                 w *= self.policy.document_bonus
@@ -192,7 +193,7 @@ class Linker:
         weighted.sort(key=lambda x: (-x[0], x[1].entity))
         (w1, best), runner = weighted[0], (weighted[1][0] if len(weighted) > 1 else 0.0)
         ent = self.index.entities[best.entity]
-        score = best.quality * self.type_factor(mention.label, ent.type) * (w1 / (w1 + runner))
+        score = best.quality * self.type_factor(mention.label, ent.type, ent.prior) * (w1 / (w1 + runner))
         if score < self.policy.min_score:
             return None
         return Link(ent.id, ent.name, round(score, 4), best.method, best.matched, ent)

@@ -1,6 +1,7 @@
 """The whole pipeline in one place:
 
-    text -> sentences/words (text.py) -> NER spans (ner/tagger.py) -> candidates (linker.py, gazetteer.py)
+    text -> sentences/words (text.py) -> NER spans (ner/tagger.py) + gazetteer names NER missed (spotter.py)
+         -> candidates (linker.py, gazetteer.py)
          -> document decision + context links (linker.py) -> canonical IDs, NIL IDs (nil.py) -> Doc
 
 `load()` builds it from the shipped model and gazetteer; `nlp(text)` annotates one text, `nlp.pipe(...)`
@@ -16,6 +17,7 @@ from typing import Iterable, Iterator
 from .gazetteer import load_gazetteer
 from .linker import Linker, Mention, Policy
 from .nil import nil_id
+from .spotter import spot
 
 LABELS = ("PER", "LOC", "ORG")
 
@@ -97,7 +99,9 @@ class Pipeline:
             if given[i] is not None:
                 mentions = check_spans(text, given[i])
             else:
-                mentions = [Mention(s.start, s.end, text[s.start:s.end], s.label) for s in tagged[i]]
+                spans = [(s.start, s.end, s.label) for s in tagged[i]]
+                spans += spot(text, [(s, e) for s, e, _ in spans], self.linker.index)
+                mentions = [Mention(s, e, text[s:e], label) for s, e, label in sorted(spans)]
             docs.append(self.link(text, mentions))
         return docs
 
@@ -105,7 +109,9 @@ class Pipeline:
         out = []
         for m, link in zip(mentions, self.linker.link_document(mentions)):
             ent_id, name = (link.id, link.name) if not link.is_nil else (nil_id(link.nil_key, link.name), link.name)
-            out.append(EntityMention(m.start, m.end, m.text, m.label, ent_id, name, link.score, link.method,
+            # a linked mention takes its entity's type: the gazetteer knows Moskow is a place even when NER slips
+            label = link.entity.type if link.entity else m.label
+            out.append(EntityMention(m.start, m.end, m.text, label, ent_id, name, link.score, link.method,
                                      link.matched))
         return Doc(text, out)
 

@@ -1,0 +1,46 @@
+"""Gazetteer spotter: mentions the NER model missed, for multi-word names the gazetteer knows exactly.
+
+Reads the text and the NER spans; writes extra spans (never overlapping the NER's). A candidate is a run of 2-6
+words starting and ending with a capitalised word (Kantor Berita Pusat Korea, Dewan Keamanan PBB) whose folded
+form is an alias of exactly one entity type in the gazetteer. Single words are left to the NER model: too many
+gazetteer names are also ordinary words.
+"""
+from __future__ import annotations
+
+from . import text as textmod
+from .gazetteer import GazetteerIndex
+from .names import fold
+
+MAX_WORDS = 6
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def spot(text: str, taken: list[tuple[int, int]], index: GazetteerIndex) -> list[tuple[int, int, str]]:
+    """(start, end, label) for gazetteer names not covered by `taken` spans, longest match first."""
+    covered = sorted(taken)
+    out = []
+    for sent in textmod.sentences(text):
+        i = 0
+        while i < len(sent):
+            found = None
+            if _capitalised(sent[i].text):
+                for j in range(min(len(sent), i + MAX_WORDS) - 1, i, -1):
+                    if not _capitalised(sent[j].text):
+                        continue
+                    start, end = sent[i].start, sent[j].end
+                    if any(s < end and start < e for s, e in covered):
+                        continue
+                    hits = index.by_folded.get(fold(text[start:end]))
+                    types = {index.entities[index.aliases[a][0]].type for a in hits or ()}
+                    if len(types) == 1:
+                        found = (start, end, types.pop(), j)
+                        break
+            if found:
+                out.append(found[:3])
+                i = found[3] + 1
+            else:
+                i += 1
+    return out
