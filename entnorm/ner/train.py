@@ -209,8 +209,10 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training sentences")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (smoke tests)")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
     args = ap.parse_args(argv)
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
     train(args)
