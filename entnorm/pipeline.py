@@ -58,7 +58,7 @@ def check_spans(text: str, spans: Iterable) -> list[Mention]:
         if not isinstance(span, dict):
             raise SpanError(f"entity {n}: expected an object with start, end, label, got {type(span).__name__}")
         start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
             raise SpanError(f"entity {n}: start and end must be integers, got {start!r}, {end!r}")
         if not 0 <= start < end <= len(text):
             raise SpanError(f"entity {n}: span [{start}, {end}) is outside the text (length {len(text)})")
