@@ -85,6 +85,7 @@ class Linker:
         self.index = index
         self.policy = policy
         self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._block_choices: dict[str, list[str]] = {}
 
     # -- candidates for one surface form (cached; independent of the document) --------------------
     def candidates(self, text: str) -> tuple[Candidate, ...]:
@@ -134,7 +135,9 @@ class Linker:
         pool = set(self.index.by_skeleton.get(keys.skeleton, ()))
         block = self.index.by_prefix.get(keys.key[:3], [])
         if block:
-            choices = [self.index.aliases[a][1] for a in block]
+            choices = self._block_choices.get(keys.key[:3])
+            if choices is None:
+                choices = self._block_choices[keys.key[:3]] = [self.index.aliases[a][1] for a in block]
             for _, _, pos in process.extract(keys.folded, choices, scorer=fuzz.ratio, score_cutoff=80,
                                              limit=10, processor=None):
                 pool.add(block[pos])
@@ -222,7 +225,7 @@ class DocumentAnchors:
     """The fuller names of one document (two or more words), indexed so that each short mention is compared
     only with anchors sharing a token, a token's consonants, or its initials: linear in mentions."""
 
-    MAX_ALIASES = 30  # a linked entity contributes its mentions and up to this many multi-word aliases
+    MAX_ALIASES = 10  # a linked entity contributes its mentions and its first multi-word aliases
 
     def __init__(self):
         self.entries: dict[str, dict] = {}  # doc entity key -> {"forms", "type", "link", "tokens"}

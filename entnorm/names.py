@@ -44,6 +44,8 @@ def _romanize_hangul_word(word: str) -> str:
 
 
 def fold(text: str) -> str:
+    if text.isascii():  # the common case needs neither romanisation nor transliteration
+        return _NON_ALNUM.sub(" ", text.lower().replace("'", "").replace("`", "")).strip()
     if any(_is_hangul(c) for c in text):
         text = " ".join(_romanize_hangul_word(w) if any(map(_is_hangul, w)) else w for w in text.split())
     text = unidecode(unicodedata.normalize("NFC", text)).lower().replace("'", "").replace("`", "")
