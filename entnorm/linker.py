@@ -196,9 +196,10 @@ class Linker:
         weighted.sort(key=lambda x: (-x[0], x[1].entity))
         (w1, best), runner = weighted[0], (weighted[1][0] if len(weighted) > 1 else 0.0)
         ent = self.index.entities[best.entity]
-        score = best.quality * self.type_factor(mention.label, ent.type, ent.prior) * (w1 / (w1 + runner))
-        if score < self.policy.min_score:
-            return None
+        match = best.quality * self.type_factor(mention.label, ent.type, ent.prior)
+        if match < self.policy.min_score:
+            return None  # too weak a match; an ambiguity between real candidates only lowers the score
+        score = match * (w1 / (w1 + runner))
         return Link(ent.id, ent.name, round(score, 4), best.method, best.matched, ent)
 
     def link_document(self, mentions: list[Mention]) -> list[Link]:
