@@ -132,8 +132,8 @@ def train(args) -> dict:
     feat = Featurizer(encoder.load_base_encoder())
     encoded = encode_pool(feat, pool)
     model = new_tagger().train()
-    # The head and the domain rows start from scratch (or from one shared row): they get the higher rate.
-    fresh = ("classifier", "bert.embeddings.token_type_embeddings")
+    # The head starts from scratch and gets the higher rate; optionally the domain rows too (run B, docs/ner.md).
+    fresh = ("classifier", "bert.embeddings.token_type_embeddings") if args.fast_domain_rows else ("classifier",)
     head = [p for n, p in model.named_parameters() if n.startswith(fresh)]
     body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith(fresh)]
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr}, {"params": head, "lr": args.head_lr}],
@@ -209,6 +209,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training sentences")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (smoke tests)")
+    ap.add_argument("--fast-domain-rows", action="store_true",
+                    help="train the domain rows at the head's learning rate (not used for ner-v1)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
     args = ap.parse_args(argv)
     if args.threads:
