@@ -7,6 +7,8 @@ gazetteer names are also ordinary words.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from . import text as textmod
 from .gazetteer import GazetteerIndex
 from .names import fold
@@ -21,6 +23,12 @@ def _capitalised(word: str) -> bool:
 def spot(text: str, taken: list[tuple[int, int]], index: GazetteerIndex) -> list[tuple[int, int, str]]:
     """(start, end, label) for gazetteer names not covered by `taken` spans, longest match first."""
     covered = sorted(taken)
+    starts = [s for s, _ in covered]
+
+    def overlaps(start: int, end: int) -> bool:  # spans are sorted and disjoint: look at the neighbours only
+        i = bisect_left(starts, end)
+        return i > 0 and covered[i - 1][1] > start
+
     out = []
     for sent in textmod.sentences(text):
         i = 0
@@ -31,7 +39,7 @@ def spot(text: str, taken: list[tuple[int, int]], index: GazetteerIndex) -> list
                     if not _capitalised(sent[j].text):
                         continue
                     start, end = sent[i].start, sent[j].end
-                    if any(s < end and start < e for s, e in covered):
+                    if overlaps(start, end):
                         continue
                     hits = index.by_folded.get(fold(text[start:end]))
                     types = {index.entities[index.aliases[a][0]].type for a in hits or ()}
