@@ -102,15 +102,16 @@ class Pipeline:
                 spans = [(s.start, s.end, s.label) for s in tagged[i]]
                 spans += spot(text, [(s, e) for s, e, _ in spans], self.linker.index)
                 mentions = [Mention(s, e, text[s:e], label) for s, e, label in sorted(spans)]
-            docs.append(self.link(text, mentions))
+            docs.append(self.link(text, mentions, relabel=given[i] is None))
         return docs
 
-    def link(self, text: str, mentions: list[Mention]) -> Doc:
+    def link(self, text: str, mentions: list[Mention], relabel: bool = False) -> Doc:
+        """`relabel`: a mention linked by our own NER takes its entity's type (the gazetteer knows Moskow is a
+        place even when the tagger slips); given spans keep the caller's labels."""
         out = []
         for m, link in zip(mentions, self.linker.link_document(mentions)):
             ent_id, name = (link.id, link.name) if not link.is_nil else (nil_id(link.nil_key, link.name), link.name)
-            # a linked mention takes its entity's type: the gazetteer knows Moskow is a place even when NER slips
-            label = link.entity.type if link.entity else m.label
+            label = link.entity.type if relabel and link.entity else m.label
             out.append(EntityMention(m.start, m.end, m.text, label, ent_id, name, link.score, link.method,
                                      link.matched))
         return Doc(text, out)
