@@ -106,6 +106,9 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return 0.9 if a[0] == b[0] else 0.0
+    shorter, longer = sorted((a, b), key=len)
+    if longer.startswith(shorter):
+        return 0.5  # a missing syllable is another name (Kim Jong / Kim Jong-u), not a respelling
     sim = JaroWinkler.normalized_similarity(a, b)
     ca = consonants(a)
     if ca and ca == consonants(b) and a[0] == b[0]:

@@ -18,6 +18,7 @@ from .gazetteer import load_gazetteer
 from .linker import Linker, Mention, Policy
 from .nil import nil_id
 from .spotter import spot
+from .text import extend_hyphenated
 
 LABELS = ("PER", "LOC", "ORG")
 
@@ -99,7 +100,11 @@ class Pipeline:
             if given[i] is not None:
                 mentions = check_spans(text, given[i])
             else:
-                spans = [(s.start, s.end, s.label) for s in tagged[i]]
+                starts = {s.start for s in tagged[i]}
+                spans = []
+                for s in tagged[i]:
+                    end = extend_hyphenated(text, s.start, s.end)
+                    spans.append((s.start, s.end if any(s.end <= b < end for b in starts) else end, s.label))
                 spans += spot(text, [(s, e) for s, e, _ in spans], self.linker.index)
                 mentions = [Mention(s, e, text[s:e], label) for s, e, label in sorted(spans)]
             docs.append(self.link(text, mentions, relabel=given[i] is None))

@@ -56,3 +56,12 @@ def chunk(sentence: list, lengths: list[int], max_tokens: int) -> list[list]:
     if current:
         out.append(current)
     return out
+
+
+_HYPHEN_TAIL = re.compile(r"-[a-z]+\b")
+
+
+def extend_hyphenated(text: str, start: int, end: int) -> int:
+    """New end for a name cut before a lower-case hyphenated syllable (Kim Jong|-un, Jong|-il)."""
+    tail = _HYPHEN_TAIL.match(text, end)
+    return tail.end() if tail else end

@@ -27,3 +27,9 @@ def test_chunk_never_drops_items():
     chunks = textmod.chunk(items, lengths, 8)
     assert sum(chunks, []) == items
     assert all(sum(lengths[i] for i in c) <= 8 or len(c) == 1 for c in chunks)
+
+
+def test_names_are_not_cut_before_a_hyphenated_syllable():
+    text = "bertemu Kim Jong-un, lalu Rusia-Ukraina"
+    assert text[8:textmod.extend_hyphenated(text, 8, 16)] == "Kim Jong-un"
+    assert textmod.extend_hyphenated(text, 26, 31) == 31  # Rusia-Ukraina: two names, not one
