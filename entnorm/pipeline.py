@@ -100,11 +100,12 @@ class Pipeline:
             if given[i] is not None:
                 mentions = check_spans(text, given[i])
             else:
-                starts = {s.start for s in tagged[i]}
+                found = sorted(tagged[i], key=lambda s: s.start)
                 spans = []
-                for s in tagged[i]:
+                for n, s in enumerate(found):
                     end = extend_hyphenated(text, s.start, s.end)
-                    spans.append((s.start, s.end if any(s.end <= b < end for b in starts) else end, s.label))
+                    nxt = found[n + 1].start if n + 1 < len(found) else len(text)
+                    spans.append((s.start, end if end <= nxt else s.end, s.label))
                 spans += spot(text, [(s, e) for s, e, _ in spans], self.linker.index)
                 mentions = [Mention(s, e, text[s:e], label) for s, e, label in sorted(spans)]
             docs.append(self.link(text, mentions, relabel=given[i] is None))
