@@ -194,6 +194,38 @@ def test_streams_without_holding_the_corpus(tmp_path, gaz):
     assert large - small < 10_000, (small, large)  # holding the texts alone would add > 15 MB
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_only_on_a_terminal(tmp_path, gaz):
+    import os
+    import pty
+
+    recs = [{"text": "Kim Jong-un di Pyongyang.", "entities": find_spans("Kim Jong-un di Pyongyang.")}] * 30_000
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+
+    def stderr_on_tty(*extra):
+        controller, terminal = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "entnorm.cli", "annotate", str(src), "-o",
+                                 str(tmp_path / "out.jsonl"), "--link-only", "--gazetteer", str(gaz),
+                                 "--batch-size", "16", *extra], stderr=terminal, env=cli_env(), cwd=PROJECT_DIR)
+        os.close(terminal)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        assert proc.wait(timeout=300) == 0
+        os.close(controller)
+        return out.decode()
+
+    err = stderr_on_tty()
+    assert "records" in err and "rec/s" in err and "ETA" in err and "30,000 records in" in err
+    assert stderr_on_tty("--quiet") == ""
+
+
 def test_import_is_light():
     code = "import sys, entnorm; entnorm.__version__; assert 'torch' not in sys.modules; print(entnorm.__version__)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=cli_env(), cwd=PROJECT_DIR)
@@ -217,7 +249,6 @@ def test_fatal_errors(tmp_path, gaz):
 
 
 # -- the shipped model ----------------------------------------------------------------------------------------
-@pytest.mark.slow
 @needs_model
 @needs_seeds
 def test_seeds_with_ner_and_project_gazetteer(tmp_path):
@@ -236,7 +267,6 @@ def test_seeds_with_ner_and_project_gazetteer(tmp_path):
     assert len(kim) == 1 and not kim.pop().startswith("nil:")
 
 
-@pytest.mark.slow
 @needs_model
 def test_bad_lines_with_ner(tmp_path, gaz):
     data, expected = bad_lines(long_text=False, link_only=False)
