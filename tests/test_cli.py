@@ -70,7 +70,7 @@ def bad_lines(long_text: bool = True, link_only: bool = True) -> tuple[bytes, di
     """A file of every bad-input kind; returns the bytes and {line: expected reason prefix or None (annotated)}.
     Without `link_only`, given spans are ignored (NER finds its own), so span problems are no failures."""
     ok = '{"id": "%s", "text": "Rusia dan Korea Utara", "entities": [{"start": 0, "end": 5, "label": "LOC"}]}'
-    long_text = "Pasukan Korea Utara tiba di Rusia. " * 150_000  # 5.25 MB
+    five_mb = "Pasukan Korea Utara tiba di Rusia. " * 150_000  # 5.25 MB
     lines = [
         (b"\xef\xbb\xbf" + (ok % "bom").encode() + b"\r\n", None),
         ((ok % "crlf").encode() + b"\r\n", None),
@@ -94,7 +94,7 @@ def bad_lines(long_text: bool = True, link_only: bool = True) -> tuple[bytes, di
         (b'{"id": "bool", "text": "Rusia", "entities": [{"start": 0, "end": true, "label": "LOC"}]}\n',
          "inconsistent entities: entity 0: start and end must be integers, got 0, True"),
         (b'{"id": "nospans", "text": "Rusia"}\n', "no 'entities' field"),
-        (json.dumps({"id": "5mb", "text": long_text,
+        (json.dumps({"id": "5mb", "text": five_mb,
                      "entities": [{"start": 8, "end": 19, "label": "LOC"}]}).encode() + b"\n", None) if long_text
         else (b"", "blank"),
         ((ok % "last").encode(), None),  # no final newline
@@ -281,3 +281,41 @@ def test_bad_lines_with_ner(tmp_path, gaz):
             check_entities(rec)
         else:
             assert rec["error"]["line"] == line and rec["error"]["reason"].startswith(reason), rec["error"]
+
+
+@pytest.mark.slow
+@needs_model
+def test_five_mb_text_with_ner(tmp_path, gaz):
+    """A 5 MB article between two short ones: annotated to its last sentence, offsets exact (~70 s, ~2.4 GB)."""
+    text = ("Menteri Pertahanan Rusia Andrei Belousov bertemu Kim Jong Un di Pyongyang. "
+            "Ia menyatakan kerja sama militer dengan Korea Utara terus berkembang.\n") * 35_000
+    assert len(text) > 5_000_000
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "Rusia dan Ukraina."}, {"id": "big", "text": text},
+                                              {"id": "b", "text": "Kim Jong Un di Pyongyang."}])
+    rc, _, err = annotate(src, "-o", tmp_path / "out.jsonl", "--gazetteer", gaz)
+    assert rc == 0, err
+    out = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["id"] for r in out] == ["a", "big", "b"]
+    for rec in out:
+        check_entities(rec)
+    big = out[1]["entities"]
+    assert big[-1]["end"] > len(text) - 200  # nothing truncated
+    assert sum(e["id"] == "Q56226" for e in big) >= 30_000
+
+
+@needs_model
+def test_a_failing_record_does_not_fail_its_batch(tmp_path, gaz):
+    """A 3,000-letter 'word' (a base64 blob, say) is more subwords than the encoder takes: the tagger raises for
+    it. Its batch is redone record by record, so only that record fails (or none, once the tagger splits it)."""
+    recs = [{"id": "a", "text": "Kim Jong Un di Pyongyang."}, {"id": "blob", "text": "Rusia " + "a" * 3000},
+            {"id": "b", "text": "Rusia dan Ukraina."}]
+    rc, stdout, err = annotate(write_jsonl(tmp_path / "in.jsonl", recs), "--gazetteer", gaz)
+    out = read_jsonl(stdout)
+    assert [r["id"] for r in out] == ["a", "blob", "b"]
+    assert "error" not in out[0] and "error" not in out[2] and out[0]["entities"] and out[2]["entities"]
+    if "error" in out[1]:
+        assert rc == 1 and out[1]["error"]["line"] == 2
+        assert out[1]["error"]["reason"].startswith("annotation failed: ValueError")
+    else:
+        assert rc == 0
+        check_entities(out[1])
