@@ -110,7 +110,7 @@ class Linker:
         if not hits and len(keys.tokens) > 1:  # another word order: Suk Yeol Yoon, Jong-un Kim
             hits = [a for a in idx.by_tokenset.get(keys.tokenset, ()) if aligned_similarity(keys, self._alias_keys(a)) > 0]
         if hits:
-            return self._best_per_entity(Candidate(idx.aliases[a][0], "key", 0.92, idx.aliases[a][1]) for a in hits)
+            return self._best_per_entity(Candidate(idx.aliases[a][0], "key", METHOD_QUALITY["key"], idx.aliases[a][1]) for a in hits)
         if len(keys.key) >= self.policy.fuzzy_min_chars:
             fuzzy = list(self._fuzzy(keys))
             if fuzzy:
@@ -121,8 +121,8 @@ class Linker:
 
     def _exact_or_alias(self, keys: NameKeys, entity: int, alias: str) -> Candidate:
         if name_keys(self.index.entities[entity].name).folded == keys.folded:
-            return Candidate(entity, "exact", 1.0, alias)
-        return Candidate(entity, "alias", 0.97, alias)
+            return Candidate(entity, "exact", METHOD_QUALITY["exact"], alias)
+        return Candidate(entity, "alias", METHOD_QUALITY["alias"], alias)
 
     def _is_truncation(self, keys: NameKeys, entity: int) -> bool:
         name = name_keys(PARENTHESIS.sub("", self.index.entities[entity].name)).folded.split()
@@ -186,7 +186,7 @@ class Linker:
                     and ent.prior < self.policy.token_min_prior:
                 continue  # one respelled word is too little to name an obscure person (Lee -> Li Bin)
             # exact and alias rank alike: the prior, not the display form, decides Odessa (UA) over Odessa (TX)
-            w = min(1.0, c.quality / 0.97) * self.type_factor(mention.label, ent.type, ent.prior) * (0.6 + 0.4 * ent.prior)
+            w = min(1.0, c.quality / METHOD_QUALITY["alias"]) * self.type_factor(mention.label, ent.type, ent.prior) * (0.6 + 0.4 * ent.prior)
             w *= 1 + self.policy.coherence_bonus * countries.get(ent.country, 0.0)
             if ent.id in doc_entities:
                 w *= self.policy.document_bonus

@@ -28,7 +28,7 @@ PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "at", "az", "van", "v
 
 # Tokens that distinguish entities and must match exactly (Jawa Barat != Jawa Timur, Korea Utara != Korea).
 DISTINCTIVE = frozenset({
-    "utara", "selatan", "barat", "timur", "tengah", "tenggara", "barat daya", "timur laut", "laut", "daya",
+    "utara", "selatan", "barat", "timur", "tengah", "tenggara", "laut", "daya",
     "north", "south", "east", "west", "central", "new", "baru", "lama", "old", "raya", "besar", "kecil",
     "kota", "kabupaten", "provinsi", "city", "county", "state", "negara", "bagian",
     "jr", "sr", "junior", "senior"}) | ROMAN_NUMERALS
