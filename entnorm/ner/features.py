@@ -14,6 +14,7 @@ import torch
 from ..encoder import METASPACE, BaseEncoder
 
 MAX_TOKENS = 512
+MAX_WORD_PIECES = 64
 CACHE_WORDS = 400_000  # ~60 MB at most; cleared (not evicted one by one) when full
 
 
@@ -40,9 +41,8 @@ class Featurizer:
             return
         if len(cache) + len(new) > CACHE_WORDS:
             cache.clear()
-        # A word the normaliser erases (zero-width or control characters) still needs a position.
         for w, p in zip(new, self.base.encode_words(new)):
-            cache[w] = p or [self.unk]
+            cache[w] = self._clip(p)
 
     def word_pieces(self, words: list[str]) -> list[list[int]]:
         """Subword ids per word (shared lists from the cache: read, never modify)."""
@@ -51,7 +51,12 @@ class Featurizer:
         try:
             return [cache[w] for w in words]
         except KeyError:  # the cache was cleared while priming a very large call
-            return [p or [self.unk] for p in self.base.encode_words(words)]
+            return [self._clip(p) for p in self.base.encode_words(words)]
+
+    def _clip(self, pieces: list[int]) -> list[int]:
+        """A word the normaliser erases (zero-width, control characters) still needs a position; a word longer
+        than MAX_WORD_PIECES (a base64 blob) keeps only its head, which is all that carries its label."""
+        return pieces[:MAX_WORD_PIECES] or [self.unk]
 
     def features(self, pieces: list[list[int]]) -> Features:
         ids, heads = [self.bos], []

@@ -49,3 +49,10 @@ def test_long_text_is_never_truncated(tagger, seeds):
     spans = tagger.tag([long_text])[0]
     _check(long_text, spans)
     assert spans[-1].start > len(long_text) * 0.9  # entities found up to the very end
+
+
+def test_a_word_longer_than_the_encoder_window_is_tagged_around(tagger):
+    text = "Data: " + "QUJD" * 1500 + " dikirim ke Jakarta oleh Joko Widodo."
+    spans = tagger.tag([text])[0]
+    _check(text, spans)
+    assert "Joko Widodo" in {text[s.start:s.end] for s in spans}
