@@ -131,6 +131,7 @@ def export_baseline(model_dir: Path, out: Path) -> None:
     labels = meta["labels"]
     cfg = BertConfig.from_pretrained(str(encoder.base_dir()))
     cfg.type_vocab_size = len(meta["domains"])
+    cfg.num_hidden_layers = config["num_hidden_layers"]
     cfg.num_labels = len(labels)
     cfg.id2label = dict(enumerate(labels))
     cfg.label2id = {l: i for i, l in enumerate(labels)}
@@ -233,6 +234,7 @@ def row_entnorm(args) -> dict:
     return {"docs": len(docs), "seconds": elapsed, "import_s": t1 - t0, "load_s": t2 - t1,
             "encoder_s": enc.seconds, "tagger_s": tag.seconds, "link_s": link.seconds, "json_s": dump.seconds,
             "precision": tagger.precision, "threads": __import__("torch").get_num_threads(),
+            "layers": len(tagger.model.layers),
             "stats": tagger.stats, "entities": n_entities, "first_doc_spans": spans, "rss_mb": peak_rss_mb()}
 
 
@@ -369,7 +371,7 @@ def report(results: dict) -> None:
                   f"{r['rss_mb']:7.0f} {cold:7.2f}")
             continue
         st = r["stats"]
-        flops = encoder_flops(st["tokens"], st["sq_tokens"])
+        flops = encoder_flops(st["tokens"], st["sq_tokens"], r.get("layers", 12))
         enc_rate = flops / r["encoder_s"]
         dtype = "bf16" if r["precision"] == "bf16" else "fp32"
         frac = enc_rate / ceiling[dtype]["encoder_mix_flops"]
@@ -386,7 +388,7 @@ def report(results: dict) -> None:
     any_row = next((r for k, r in rows.items() if k != "naive"), None)
     if any_row:
         print(f"\nencoder FLOPs per token: {any_row['flops_per_token'] / 1e6:.1f} M "
-              f"(2 x {12 * MATMUL_PARAMS_PER_LAYER / 1e6:.2f} M matmul parameters + attention at the corpus's lengths)")
+              f"(2 x {any_row.get('layers', 12) * MATMUL_PARAMS_PER_LAYER / 1e6:.2f} M matmul parameters + attention at the corpus's lengths)")
         print("time split (s):  " + "; ".join(
             f"{k}: encoder {r['encoder_s']:.1f}, rest of tagger {r['tagger_s'] - r['encoder_s']:.1f}, "
             f"linking {r['link_s']:.1f}, json {r['json_s']:.1f}, total {r['seconds']:.1f}"

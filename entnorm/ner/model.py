@@ -25,8 +25,16 @@ FROZEN = ("embeddings.word_embeddings.weight",)  # 96M parameters; training them
 
 
 class Tagger(nn.Module):
-    def __init__(self, bert: nn.Module, n_labels: int = len(LABELS), n_domains: int = len(DOMAINS)):
+    """`layers`: keep only the base's first N transformer layers (a smaller, faster tagger; None = all)."""
+
+    def __init__(self, bert: nn.Module, n_labels: int = len(LABELS), n_domains: int = len(DOMAINS),
+                 layers: int | None = None):
         super().__init__()
+        if layers is not None and layers != bert.config.num_hidden_layers:
+            if not 1 <= layers <= bert.config.num_hidden_layers:
+                raise ValueError(f"layers={layers}: the base has {bert.config.num_hidden_layers}")
+            bert.encoder.layer = bert.encoder.layer[:layers]
+            bert.config.num_hidden_layers = layers
         self.bert = bert
         old = bert.embeddings.token_type_embeddings
         if old.num_embeddings != n_domains:
@@ -44,8 +52,8 @@ class Tagger(nn.Module):
         return self.classifier(self.dropout(hidden))
 
 
-def new_tagger() -> Tagger:
-    tagger = Tagger(encoder.load_base_model())
+def new_tagger(layers: int | None = None) -> Tagger:
+    tagger = Tagger(encoder.load_base_model(), layers=layers)
     for name, param in tagger.bert.named_parameters():
         param.requires_grad = name not in FROZEN
     return tagger
@@ -74,7 +82,7 @@ def save_artifact(tagger: Tagger, path: Path, meta: dict) -> None:
     path.mkdir(parents=True, exist_ok=True)
     save_file(out, str(path / "weights.safetensors"))
     meta = dict(meta, format=ARTIFACT_FORMAT, labels=list(LABELS), domains=list(DOMAINS),
-                base=encoder.base_dir().name)
+                base=encoder.base_dir().name, layers=tagger.bert.config.num_hidden_layers)
     (path / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
 
 
@@ -84,7 +92,7 @@ def load_artifact(path: Path) -> tuple[Tagger, dict]:
     meta = json.loads((path / "meta.json").read_text())
     if meta.get("format") != ARTIFACT_FORMAT:
         raise ValueError(f"{path}: artifact format {meta.get('format')} is not {ARTIFACT_FORMAT}")
-    tagger = Tagger(encoder.load_base_model(), len(meta["labels"]), len(meta["domains"]))
+    tagger = Tagger(encoder.load_base_model(), len(meta["labels"]), len(meta["domains"]), meta.get("layers"))
     stored = load_file(str(path / "weights.safetensors"))
     state = tagger.state_dict()
     for key, value in stored.items():
