@@ -1,4 +1,5 @@
 """`entnorm annotate INPUT [-o OUTPUT]`: JSONL in, linked entities out (schema and decisions: docs/annotate.md).
+`entnorm evaluate [--model DIR]`: the NER model's test-set scores (entnorm/ner/evaluate.py).
 
 Two passes, so that NIL reconciliation spans the whole run without holding the texts in memory:
   1. annotate batch by batch; each output line goes to an anonymous scratch file (flagged when it holds NIL
@@ -201,6 +202,20 @@ def positive_int(value: str) -> int:
     return n
 
 
+def run_evaluate(args) -> int:
+    from .ner.evaluate import format_scores, score_model
+    from .ner.tagger import DEFAULT_MODEL
+
+    try:
+        metrics = score_model(Path(args.model) if args.model else DEFAULT_MODEL, args.precision)
+    except FileNotFoundError as e:
+        raise Fatal(f"{e.filename or e}: not found (model directory, or the corpora under $ENTNORM_DATA)") from e
+    print(format_scores(metrics))
+    if args.json:
+        Path(args.json).write_text(json.dumps(metrics, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Find PER/LOC/ORG mentions in Indonesian news and "
                                      "link every spelling to one canonical ID.")
@@ -231,6 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--strict", action="store_true",
                    help="stop at the first record that fails (exit 2, no output written)")
     a.set_defaults(func=run_annotate)
+    e = sub.add_parser("evaluate", help="score a NER model on the NERGrit, NER UI and IDNer test sets",
+                       description="Span F1 (exact, typed; micro and macro) and per-type P/R/F1 on the three "
+                       "test sets, with the generic domain row (what annotate uses) and each corpus's own row. "
+                       "Reads the corpora under $ENTNORM_DATA.")
+    e.add_argument("--model", metavar="DIR", help="NER model directory (default: the shipped model)")
+    e.add_argument("--precision", choices=("fp32", "bf16", "int8"), default="fp32",
+                   help="compute precision (default fp32, the reference)")
+    e.add_argument("--json", metavar="PATH", help="also write the scores as JSON")
+    e.set_defaults(func=run_evaluate)
     return parser
 
 

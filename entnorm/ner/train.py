@@ -22,8 +22,9 @@ import torch
 from .. import encoder
 from .corpora import LABELS, TEST_SETS, read_corpus, sentence_key
 from .features import MAX_TOKENS, Featurizer
-from .model import DOMAINS, load_artifact, new_tagger, save_artifact
-from .metrics import span_scores
+from .model import DOMAINS, new_tagger, save_artifact
+from .evaluate import evaluate_sets, format_scores, score_model
+from .tagger import resolve_precision
 
 DEV_SETS = (("nergrit", "dev"), ("nerui", "dev"), ("idner", "dev"))
 
@@ -77,26 +78,22 @@ def batches(encoded, batch_size: int, rng: random.Random, generic_share: float):
                for i in group]
 
 
-def loss_on(model, feat: Featurizer, batch):
+def mixed_precision(bf16: bool):
+    """bf16 autocast where the CPU runs bf16 natively; elsewhere it is emulated and ~10x slower than fp32."""
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)
+
+
+def loss_on(model, feat: Featurizer, batch, bf16: bool = True):
     inputs = feat.batch([f for f, _, _ in batch], [d for _, _, d in batch])
     target = torch.full(inputs["input_ids"].shape, -100, dtype=torch.long)
     for row, (f, labels, _) in enumerate(batch):
         target[row, f.heads] = torch.tensor(labels)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
+    with mixed_precision(bf16):
         logits = model(**inputs)
     return torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), target.flatten(), ignore_index=-100)
 
 
-def evaluate_sets(predict, keys, domain_of) -> dict:
-    results = {}
-    for key in keys:
-        sents = read_corpus(key)
-        pred = predict([s.words for s in sents], domain_of(key[0]))
-        results[f"{key[0]}/{key[1]}"] = span_scores([s.tags for s in sents], pred)
-    return results
-
-
-def model_predictor(model, feat: Featurizer, batch_size: int = 32):
+def model_predictor(model, feat: Featurizer, bf16: bool = True, batch_size: int = 32):
     from .decode import viterbi
 
     def predict(sentences, domain):
@@ -104,7 +101,7 @@ def model_predictor(model, feat: Featurizer, batch_size: int = 32):
         feats = [feat.features(feat.word_pieces(w)) for w in sentences]
         out = [None] * len(feats)
         order = sorted(range(len(feats)), key=lambda i: len(feats[i].ids))
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+        with torch.inference_mode(), mixed_precision(bf16):
             for b in range(0, len(order), batch_size):
                 idx = order[b : b + batch_size]
                 lp = torch.log_softmax(model(**feat.batch([feats[i] for i in idx], domain)).float(), -1).numpy()
@@ -178,13 +175,14 @@ def train(args) -> dict:
     warmup = max(1, int(0.06 * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
-    predict = model_predictor(model, feat)
+    bf16 = resolve_precision(args.precision) == "bf16"
+    predict = model_predictor(model, feat, bf16)
     average = WeightAverage(body + head, args.ema) if args.ema else None
     best, best_score, step, history = None, -1.0, 0, []
     for epoch in range(args.epochs):
         t0, running = time.time(), 0.0
         for i, batch in enumerate(batches(encoded, args.batch_size, rng, args.generic_share)):
-            loss = loss_on(model, feat, batch)
+            loss = loss_on(model, feat, batch, bf16)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(body + head, 1.0)
             opt.step(), sched.step(), opt.zero_grad()
@@ -220,23 +218,10 @@ def train(args) -> dict:
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     save_artifact(model, args.out, {"trained_with": config, "dev_history": history})
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    metrics = evaluate_artifact(args.out, log)
+    metrics = score_model(args.out, "bf16" if bf16 else "fp32")  # the saved artifact, re-loaded
+    log("test sets:\n" + format_scores(metrics))
     metrics["dev_history"] = history
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    return metrics
-
-
-def evaluate_artifact(path: Path, log=print) -> dict:
-    """Test scores of the saved artifact, with each corpus's own domain and with the generic domain."""
-    tagger_model, meta = load_artifact(path)
-    feat = Featurizer(encoder.load_base_encoder())
-    predict = model_predictor(tagger_model, feat)
-    metrics = {"corpus_domain": evaluate_sets(predict, TEST_SETS, meta["domains"].index),
-               "generic_domain": evaluate_sets(predict, TEST_SETS, lambda _: 0)}
-    for mode, res in metrics.items():
-        for key, r in res.items():
-            per = " ".join(f"{t} {v['p']:.3f}/{v['r']:.3f}/{v['f1']:.3f}" for t, v in r["per_type"].items())
-            log(f"{mode:15s} {key:14s} micro {100 * r['micro_f1']:.2f} macro {100 * r['macro_f1']:.2f} | {per}")
     return metrics
 
 
@@ -256,6 +241,8 @@ def main(argv=None):
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (smoke tests)")
     ap.add_argument("--fast-domain-rows", action="store_true",
                     help="train the domain rows at the head's learning rate (not used for ner-v1)")
+    ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                    help="matmul precision (default: bf16 autocast where the CPU has it natively, else fp32)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
     ap.add_argument("--ema", type=float, default=0.0, metavar="DECAY",
                     help="also keep a moving average of the weights (e.g. 0.999); dev picks raw or averaged")
