@@ -79,7 +79,7 @@ def batches(encoded, batch_size: int, rng: random.Random, generic_share: float):
 
 
 def mixed_precision(bf16: bool):
-    """bf16 autocast where the CPU runs bf16 natively; elsewhere it is emulated and ~10x slower than fp32."""
+    """bf16 autocast where the CPU runs bf16 natively; elsewhere it is emulated, over 5x slower than fp32."""
     return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)
 
 
