@@ -121,7 +121,7 @@ def _fingerprint(files: list[Path]) -> str:
 
 def _unpickle(fh) -> GazetteerIndex:
     """Unpickling allocates millions of objects, which would trigger the cyclic GC hundreds of times: paused,
-    the load measured 0.60 s instead of 1.40-1.59 s (AMD EPYC). Nothing collectable is made meanwhile."""
+    unpickling the 18 MB index took 0.60 s instead of 1.40-1.59 s (AMD EPYC). It makes no garbage to collect."""
     paused = gc.isenabled()
     gc.disable()
     try:
