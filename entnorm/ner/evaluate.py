@@ -21,6 +21,12 @@ def evaluate_sets(predict, keys, domain_of) -> dict:
     return results
 
 
+def score_rows(predict, keys, domains: list[str]) -> dict:
+    """Scores with the generic row (0, what the pipeline uses) and with each corpus's own row of `domains`."""
+    return {"generic_domain": evaluate_sets(predict, keys, lambda _: 0),
+            "corpus_domain": evaluate_sets(predict, keys, domains.index)}
+
+
 def score_model(model_dir: Path, precision: str = "fp32", keys=TEST_SETS) -> dict:
     """{"generic_domain": {set: scores}, "corpus_domain": {set: scores}} for a saved model directory."""
     from .tagger import NerTagger
@@ -30,9 +36,7 @@ def score_model(model_dir: Path, precision: str = "fp32", keys=TEST_SETS) -> dic
     def predict(sentences, domain):
         return [[label for label, _ in row] for row in tagger.predict_words(sentences, domain)]
 
-    return {"generic_domain": evaluate_sets(predict, keys, lambda _: 0),
-            "corpus_domain": evaluate_sets(predict, keys, tagger.meta["domains"].index),
-            "precision": tagger.precision}
+    return {**score_rows(predict, keys, tagger.meta["domains"]), "precision": tagger.precision}
 
 
 def format_scores(metrics: dict) -> str:

@@ -23,7 +23,7 @@ from .. import encoder
 from .corpora import LABELS, TEST_SETS, read_corpus, sentence_key
 from .features import MAX_TOKENS, Featurizer
 from .model import DOMAINS, new_tagger, save_artifact
-from .evaluate import evaluate_sets, format_scores, score_model
+from .evaluate import format_scores, score_model, score_rows
 from .tagger import resolve_precision
 
 DEV_SETS = (("nergrit", "dev"), ("nerui", "dev"), ("idner", "dev"))
@@ -38,7 +38,7 @@ def build_pool(corpora: list[str], log=print, sample: dict[str, int] | None = No
     splits = [(c, "train") for c in corpora] + ([k for k in DEV_SETS if k[0] in corpora] if with_dev else [])
     for corpus, split in splits:
         sents = read_corpus((corpus, split))
-        if sample and corpus in sample:  # a fixed random subset, drawn before deduplication
+        if sample and corpus in sample and split == "train":  # a fixed random subset, drawn before dedup
             sents = random.Random(seed).sample(sents, min(sample[corpus], len(sents)))
         name, kept = corpus if split == "train" else f"{corpus}/{split}", 0
         for s in sents:
@@ -137,8 +137,8 @@ class WeightAverage:
 
 def dev_scores(predict) -> dict:
     """Mean dev micro F1 with each corpus's own domain row and with the generic row (what ships)."""
-    own = evaluate_sets(predict, DEV_SETS, DOMAINS.index)
-    generic = evaluate_sets(predict, DEV_SETS, lambda _: 0)
+    rows = score_rows(predict, DEV_SETS, DOMAINS)
+    own, generic = rows["corpus_domain"], rows["generic_domain"]
     mean = lambda res: sum(v["micro_f1"] for v in res.values()) / len(res)
     return {"dev_mean_micro_f1": mean(own), "dev_generic_mean_micro_f1": mean(generic),
             **{k: round(v["micro_f1"], 4) for k, v in own.items()},
@@ -175,7 +175,8 @@ def train(args) -> dict:
     warmup = max(1, int(0.06 * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
-    bf16 = resolve_precision(args.precision) == "bf16"
+    precision = resolve_precision(args.precision)
+    bf16 = precision == "bf16"
     predict = model_predictor(model, feat, bf16)
     average = WeightAverage(body + head, args.ema) if args.ema else None
     best, best_score, step, history = None, -1.0, 0, []
@@ -218,7 +219,7 @@ def train(args) -> dict:
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     save_artifact(model, args.out, {"trained_with": config, "dev_history": history})
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    metrics = score_model(args.out, "bf16" if bf16 else "fp32")  # the saved artifact, re-loaded
+    metrics = score_model(args.out, precision)  # the saved artifact, re-loaded
     log("test sets:\n" + format_scores(metrics))
     metrics["dev_history"] = history
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
