@@ -22,18 +22,19 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz  # noqa: E402
 from unidecode import unidecode  # noqa: E402
 
-from entnorm.gazetteer import load_gazetteer  # noqa: E402
-from entnorm.linker import Linker, Mention  # noqa: E402
-from entnorm.nil import NilClusterer  # noqa: E402
+from entnorm.doc import Span  # noqa: E402
+from entnorm.kb.loader import load_kb  # noqa: E402
+from entnorm.link.linker import Linker  # noqa: E402
+from entnorm.link.nil import NilClusterer  # noqa: E402
 
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
-# -- systems: each maps a list of documents (lists of Mention) to a cluster ID per mention ------------
+# -- systems: each maps a list of documents (lists of Span) to a cluster ID per mention ------------
 def entnorm_system(linker: Linker):
-    def run(docs: list[list[Mention]]) -> list[list[str]]:
+    def run(docs: list[list[Span]]) -> list[list[str]]:
         links = [linker.link_document(d) for d in docs]
         nil = NilClusterer()
         for doc in links:
@@ -103,8 +104,7 @@ def errors(gold, pred, texts) -> dict:
 
 
 def pair_accuracy(system, pairs, should_merge: bool) -> tuple[float, list]:
-    docs = [[Mention(0, len(p["a"]), p["a"], p.get("type", "PER"))] for p in pairs] + \
-           [[Mention(0, len(p["b"]), p["b"], p.get("type", "PER"))] for p in pairs]
+    docs = [[Span(0, len(p[side]), p.get("type", "PER"), p[side])] for side in "ab" for p in pairs]
     ids = [d[0] for d in system(docs)]
     n, wrong = len(pairs), []
     for i, p in enumerate(pairs):
@@ -113,7 +113,7 @@ def pair_accuracy(system, pairs, should_merge: bool) -> tuple[float, list]:
     return 1 - len(wrong) / max(1, n), wrong
 
 
-def speed(index, n: int = 10_000, seed: int = 7) -> dict:
+def speed(kb, n: int = 10_000, seed: int = 7) -> dict:
     """Link `n` mentions against the full gazetteer with a cold candidate cache: gazetteer aliases, half of
     them perturbed (typo, case, hyphen) so that key and fuzzy search run too, in documents of 20 mentions."""
     import random
@@ -121,13 +121,13 @@ def speed(index, n: int = 10_000, seed: int = 7) -> dict:
     rng = random.Random(seed)
     forms = []
     for _ in range(n):
-        e_idx, alias = index.aliases[rng.randrange(len(index.aliases))]
+        e_idx, alias = kb.alias(rng.randrange(kb.n_aliases))
         if rng.random() < 0.5 and len(alias) > 4:
             i = rng.randrange(1, len(alias) - 1)
             alias = rng.choice([alias[:i] + alias[i + 1:], alias[:i] + alias[i] + alias[i:], alias.upper(),
                                 alias.replace(" ", "-")])
-        forms.append(Mention(0, len(alias), alias, index.entities[e_idx].type))
-    linker = Linker(index)
+        forms.append(Span(0, len(alias), kb.entity(e_idx).type, alias))
+    linker = Linker(kb)
     t0 = time.perf_counter()
     for i in range(0, n, 20):
         linker.link_document(forms[i:i + 20])
@@ -143,10 +143,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    linker = Linker(load_gazetteer())
+    linker = Linker(load_kb())
     load_s = time.perf_counter() - t0
     documents = read_jsonl(args.data / "documents.jsonl")
-    docs = [[Mention(m["start"], m["end"], m["text"], m["label"]) for m in d["mentions"]] for d in documents]
+    docs = [[Span(m["start"], m["end"], m["label"], m["text"]) for m in d["mentions"]] for d in documents]
     gold = [m["entity"] for d in documents for m in d["mentions"]]
     texts = [m["text"] for d in documents for m in d["mentions"]]
     variants = read_jsonl(args.data / "variant_pairs.jsonl")
@@ -154,9 +154,9 @@ def main(argv=None):
 
     systems = {"exact-lowercase": exact_lowercase, "unidecode+WRatio>=85": wratio_clustering,
                "entnorm": entnorm_system(linker)}
-    results = {"gazetteer_entities": len(linker.index), "gazetteer_load_s": round(load_s, 3),
+    results = {"gazetteer_entities": len(linker.kb), "gazetteer_load_s": round(load_s, 3),
                "mentions": len(gold), "documents": len(docs), "systems": {}}
-    print(f"gazetteer: {len(linker.index)} entities (loaded in {load_s:.2f}s); {len(docs)} documents, "
+    print(f"gazetteer: {len(linker.kb)} entities (loaded in {load_s:.2f}s); {len(docs)} documents, "
           f"{len(gold)} gold mentions, {len(set(gold))} gold entities; {len(variants)} variant pairs, "
           f"{len(confusables)} confusable pairs\n")
     header = (f"{'system':22s} {'B3 P':>6s} {'B3 R':>6s} {'B3 F1':>6s} {'pair P':>6s} {'pair R':>6s} "
@@ -172,7 +172,7 @@ def main(argv=None):
                                     "variant_misses": var_wrong, "confusable_merges": con_wrong}
         print(f"{name:22s} {m['b3_p']:6.3f} {m['b3_r']:6.3f} {m['b3_f1']:6.3f} {m['pair_p']:6.3f} "
               f"{m['pair_r']:6.3f} {m['pair_f1']:7.3f} {m['false_merges_per_100']:10.2f} {var_acc:8.3f} {con_acc:8.3f}")
-    results["speed"] = speed(linker.index)
+    results["speed"] = speed(linker.kb)
     print(f"\nspeed: {results['speed']['mentions']} mentions (cold cache, half perturbed) linked in "
           f"{results['speed']['seconds']} s = {results['speed']['mentions_per_s']}/s")
     mine = results["systems"]["entnorm"]

@@ -5,6 +5,7 @@
     doc = nlp("Menteri Pertahanan Rusia, Andrei Belousov, bertemu Kim Jong Un.")
     [(e.text, e.label, e.id, e.method) for e in doc.entities]
     nlp.pipe(texts_or_records, batch_size=64)  # stream; records {"text", "entities"} are linked only
+    entnorm.annotate_stream(nlp, records, sink)  # a corpus: per-record errors, corpus-level NIL IDs
 
 The names below are imported lazily: `import entnorm` loads neither torch nor the gazetteer.
 """
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-__all__ = ["load", "Pipeline", "Doc", "EntityMention", "SpanError", "__version__"]
-_LAZY = {"load": "pipeline", "Pipeline": "pipeline", "Doc": "pipeline", "EntityMention": "pipeline",
-         "SpanError": "pipeline"}
+__all__ = ["load", "Pipeline", "Doc", "Span", "Link", "SpanError", "annotate_stream", "reconcile", "__version__"]
+_LAZY = {"load": "pipeline", "Pipeline": "pipeline", "Doc": "doc", "Span": "doc", "Link": "doc", "SpanError": "doc",
+         "annotate_stream": "stream", "reconcile": "link.nil"}
 
 
 def _version() -> str:

@@ -1,11 +1,9 @@
 """`entnorm annotate INPUT [-o OUTPUT]`: JSONL in, linked entities out (schema and decisions: docs/annotate.md).
 `entnorm evaluate [--model DIR]`: the NER model's test-set scores (entnorm/ner/evaluate.py).
 
-Two passes, so that NIL reconciliation spans the whole run without holding the texts in memory:
-  1. annotate batch by batch; each output line goes to an anonymous scratch file (flagged when it holds NIL
-     entities) while the NIL (key, name) pairs are counted (`corpus.CorpusNil`, over `nil.NilClusterer`);
-  2. cluster the NIL keys, then stream the scratch file into the output — rewriting NIL ids and names — which is
-     renamed into place only when complete (`jsonl.AtomicOutput`).
+The work is `stream.annotate_stream` (batches, per-record errors, two-pass corpus NIL IDs); this module parses
+arguments, shows progress and prints the summary. The output is renamed into place only when complete
+(`jsonl.AtomicOutput`).
 Exit status: 0 all records annotated, 1 some records failed (each still has its output line, with `error`),
 2 usage or fatal error, or `--strict` stopped at a failure (no output written), 130 interrupted.
 """
@@ -15,78 +13,19 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .jsonl import AtomicOutput, Input, Record, encode
+from .jsonl import AtomicOutput, Input, encode
+from .stream import Stats, StrictStop, annotate_stream
 
 PROG = "entnorm"
 
 
 class Fatal(Exception):
     """Stops the run with exit status 2 and no output."""
-
-
-@dataclass
-class Stats:
-    records: int = 0
-    failed: int = 0
-    entities: int = 0
-    linked: int = 0
-    nil: int = 0
-    nil_ids: int = 0
-    examples: list = field(default_factory=list)  # first failures: "line N: reason"
-
-
-def annotate_batch(nlp, records: list[Record]) -> list:
-    """Per record: a Doc, or the reason (str) it could not be annotated. One bad record never fails the others."""
-    from .pipeline import SpanError, check_spans
-
-    out: list = [rec.error for rec in records]
-    for i, rec in enumerate(records):
-        if rec.error is None and rec.spans is not None:
-            try:
-                check_spans(rec.text, rec.spans)
-            except SpanError as e:
-                out[i] = f"inconsistent entities: {e}"
-    todo = [i for i, r in enumerate(out) if r is None]
-    if not todo:
-        return out
-    try:
-        docs = list(nlp.pipe([records[i].item() for i in todo], batch_size=len(todo)))
-    except Exception:  # find the culprit(s): annotate this batch one record at a time
-        docs = []
-        for i in todo:
-            try:
-                docs.extend(nlp.pipe([records[i].item()], batch_size=1))
-            except Exception as e:
-                docs.append(f"annotation failed: {type(e).__name__}: {e}")
-    for i, doc in zip(todo, docs):
-        out[i] = doc
-    return out
-
-
-MAX_BATCH_CHARS = 1_000_000  # a batch closes early past this much text, so a few huge documents bound memory
-
-
-def batches(source: Input, size: int):
-    """Records in batches of `size`, or fewer when their texts exceed MAX_BATCH_CHARS; read errors are fatal."""
-    batch, chars = [], 0
-    try:
-        for rec in source:
-            batch.append(rec)
-            chars += len(rec.text or "")
-            if len(batch) >= size or chars >= MAX_BATCH_CHARS:
-                yield batch
-                batch, chars = [], 0
-    except (OSError, EOFError, zlib.error) as e:  # corrupt or truncated gzip, unreadable device
-        raise Fatal(f"cannot read {source.name} after line {source.lines}: {e}") from e
-    if batch:
-        yield batch
 
 
 class Progress:
@@ -96,12 +35,12 @@ class Progress:
         self.source, self.enabled = source, enabled
         self.t0 = self.last = time.monotonic()
 
-    def update(self, records: int) -> None:
+    def update(self, stats: Stats) -> None:
         now = time.monotonic()
         if not self.enabled or now - self.last < 0.25:
             return
         self.last, elapsed = now, now - self.t0
-        msg = f"{records:,} records  {records / elapsed:,.1f} rec/s"
+        msg = f"{stats.records:,} records  {stats.records / elapsed:,.1f} rec/s"
         pos, size = self.source.position(), self.source.size
         if pos and size:
             eta = elapsed * max(size - pos, 0) / pos
@@ -113,6 +52,14 @@ class Progress:
         if self.enabled:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
+
+
+def read(source: Input):
+    """The input's records; a read error (corrupt or truncated gzip, unreadable device) is fatal."""
+    try:
+        yield from source
+    except (OSError, EOFError, zlib.error) as e:
+        raise Fatal(f"cannot read {source.name} after line {source.lines}: {e}") from e
 
 
 def load_pipeline(args):
@@ -138,49 +85,21 @@ def run_annotate(args) -> int:
         source = Input(args.input, args.text_field, args.link_only)
     except OSError as e:
         raise Fatal(f"cannot read {args.input}: {e.strerror or e}") from e
-    from .corpus import CorpusNil
-
     nlp = load_pipeline(args)
-    stats, nil = Stats(), CorpusNil()
     scratch_dir = None if args.output == "-" else Path(args.output).resolve().parent
-    with source, tempfile.TemporaryFile(dir=scratch_dir, prefix=".entnorm-") as scratch:
+    with source, AtomicOutput(args.output) as out:
         progress = Progress(source, sys.stderr.isatty() and not args.quiet)
-        for batch in batches(source, args.batch_size):
-            for rec, result in zip(batch, annotate_batch(nlp, batch)):
-                stats.records += 1
-                if isinstance(result, str):
-                    stats.failed += 1
-                    if args.strict:
-                        progress.close()
-                        print(f"{PROG}: line {rec.line}: {result} (--strict: stopped, no output written)",
-                              file=sys.stderr)
-                        return 2
-                    if len(stats.examples) < 3:
-                        stats.examples.append(f"line {rec.line}: {result}")
-                    scratch.write(b"-" + encode(rec.failed(result)))
-                    continue
-                entities = [e.to_dict() for e in result.entities]
-                n_nil = nil.observe(entities)
-                stats.entities += len(entities)
-                stats.nil += n_nil
-                scratch.write((b"N" if n_nil else b"-") + encode(rec.annotated(entities)))
-            progress.update(stats.records)
+        try:
+            stats = annotate_stream(nlp, read(source), lambda obj: out.write(encode(obj)),
+                                    batch_size=args.batch_size, strict=args.strict, scratch_dir=scratch_dir,
+                                    on_batch=progress.update)
+        except StrictStop as e:
+            progress.close()
+            raise Fatal(f"line {e.line}: {e.reason} (--strict: stopped, no output written)") from e
         progress.close()
-        nil.finish()
-        stats.nil_ids, stats.linked = nil.n_ids, stats.entities - stats.nil
-        scratch.seek(0)
-        with AtomicOutput(args.output) as out:
-            for line in scratch:
-                out.write(rewrite_nil(line[1:], nil) if line[:1] == b"N" else line[1:])
     if not args.quiet:
         summary(stats, source, time.monotonic() - t0)
     return 1 if stats.failed else 0
-
-
-def rewrite_nil(line: bytes, nil) -> bytes:
-    obj = json.loads(line)
-    nil.rewrite(obj["entities"])
-    return encode(obj)
 
 
 def summary(stats: Stats, source: Input, seconds: float) -> None:

@@ -21,8 +21,9 @@ class SpanError(ValueError):
 
 @dataclass
 class Link:
-    """The decision for one mention. `entity` is the knowledge-base record (None for NIL). A NIL link's
-    `nil_key` ("LABEL:phonetic key" of its fullest form) is what corpus-level clustering groups on."""
+    """The decision for one mention. `entity` is the knowledge-base record while linking (None for NIL; not
+    serialised). A NIL link's `nil_key` ("LABEL:phonetic key" of its fullest form, see link/nil.py) is what
+    corpus-level clustering groups on."""
     id: str
     name: str
     score: float
@@ -33,10 +34,10 @@ class Link:
 
     @property
     def is_nil(self) -> bool:
-        return self.entity is None
+        return bool(self.nil_key)
 
 
-@dataclass(eq=False)
+@dataclass
 class Span:
     start: int
     end: int

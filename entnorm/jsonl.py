@@ -1,4 +1,4 @@
-"""JSONL in and out for `entnorm annotate`: every non-blank input line becomes exactly one output line.
+"""JSONL in and out (the edges of `annotate_stream` and `entnorm annotate`): every non-blank input line becomes exactly one output line.
 
 Reads bytes (plain or gzip, sniffed from the magic bytes; `-` is stdin) and decodes each line on its own, so one
 bad line never hides the others. A line is turned into a `Record`; a record that cannot be annotated carries
@@ -13,7 +13,7 @@ Decisions (see docs/annotate.md):
   * raw control characters inside JSON strings are accepted (json `strict=False`); they reach the text as is;
   * invalid UTF-8 -> error record whose `_raw` keeps the bad bytes as `\\xNN` escapes;
   * an empty or whitespace-only text is an error (nothing to annotate), as is a missing or non-string text field;
-  * with `link_only`, `entities` must be a list (the spans themselves are checked by `pipeline.check_spans`).
+  * with `link_only`, `entities` must be a list (the spans themselves are checked by `doc.check_spans`).
 
 `AtomicOutput` writes the result to a temp file next to the target and renames it into place only when the run
 completes, so an interrupted or `--strict`-stopped run leaves no output at all (gzip when the name ends `.gz`).
@@ -91,7 +91,13 @@ def parse_line(data: bytes, number: int, text_field: str = "text", link_only: bo
     if not isinstance(obj, dict):
         rec.error = f"not a JSON object (got {json_type(obj)})"
         return rec
-    rec.obj = obj
+    return record_from_object(obj, number, text_field, link_only, raw)
+
+
+def record_from_object(obj: dict, number: int, text_field: str = "text", link_only: bool = False,
+                       raw: str = "") -> Record:
+    """A parsed JSON object (or a library user's dict) -> Record, with `error` set when it cannot be annotated."""
+    rec = Record(number, raw, obj)
     if text_field not in obj:
         rec.error = f"missing text field {text_field!r}"
     elif not isinstance(obj[text_field], str):

@@ -1,83 +1,42 @@
 """The whole pipeline in one place:
 
-    text -> sentences/words (text.py) -> NER spans (ner/tagger.py) + gazetteer names NER missed (spotter.py)
-         -> candidates (linker.py, gazetteer.py)
-         -> document decision + context links (linker.py) -> canonical IDs, NIL IDs (nil.py) -> Doc
+    text -> sentences/words (text.py)
+         -> NER spans (ner/tagger.py) + multi-word knowledge-base names NER missed (kb/spotter.py)
+         -> candidates (link/candidates.py, on kb/index.py)
+         -> document decision + context links (link/linker.py, link/context.py; weights in link/policy.py)
+         -> canonical IDs and NIL IDs (link/nil.py) -> Doc (doc.py)
 
 `load()` builds it from the shipped model and gazetteer; `nlp(text)` annotates one text, `nlp.pipe(...)`
-streams many (texts, or records with `text` and optionally given `entities` to link only).
+streams many (texts, or records with `text` and optionally given `entities` to link only);
+`stream.annotate_stream` adds per-record errors and corpus-level NIL IDs for a whole corpus.
+`nlp.to_disk(dir)` / `load(dir)` save and restore the model reference, gazetteer and policy.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import hashlib
+import json
+import shutil
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .gazetteer import load_gazetteer
-from .linker import Linker, Mention, Policy
-from .nil import nil_id
-from .spotter import spot
+from . import __version__
+from .doc import Doc, Span, check_spans
+from .kb.loader import fingerprint, gazetteer_files, load_kb
+from .kb.spotter import spot
+from .link.linker import Linker
+from .link.policy import Policy
 from .text import extend_hyphenated
 
-LABELS = ("PER", "LOC", "ORG")
-
-
-class SpanError(ValueError):
-    """Given spans that do not fit the text."""
-
-
-@dataclass
-class EntityMention:
-    start: int
-    end: int
-    text: str
-    label: str
-    id: str
-    name: str
-    score: float
-    method: str
-    matched: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Doc:
-    text: str
-    entities: list[EntityMention] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {"text": self.text, "entities": [e.to_dict() for e in self.entities]}
-
-
-def check_spans(text: str, spans: Iterable) -> list[Mention]:
-    """Given spans (dicts with start, end, label) -> mentions; raises SpanError naming the bad span."""
-    mentions = []
-    for n, span in enumerate(spans):
-        if not isinstance(span, dict):
-            raise SpanError(f"entity {n}: expected an object with start, end, label, got {type(span).__name__}")
-        start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
-            raise SpanError(f"entity {n}: start and end must be integers, got {start!r}, {end!r}")
-        if not 0 <= start < end <= len(text):
-            raise SpanError(f"entity {n}: span [{start}, {end}) is outside the text (length {len(text)})")
-        if label not in LABELS:
-            raise SpanError(f"entity {n}: label {label!r} is not one of {', '.join(LABELS)}")
-        mentions.append(Mention(start, end, text[start:end], label))
-    mentions.sort(key=lambda m: (m.start, m.end))
-    for a, b in zip(mentions, mentions[1:]):
-        if b.start < a.end:
-            raise SpanError(f"entities [{a.start}, {a.end}) and [{b.start}, {b.end}) overlap")
-    return mentions
+CONFIG = "entnorm.json"
 
 
 class Pipeline:
-    def __init__(self, linker: Linker, tagger=None, batch_size: int = 64):
+    def __init__(self, linker: Linker, tagger=None, batch_size: int = 64, gazetteer: list[Path] | None = None):
         self.linker = linker
         self.tagger = tagger
         self.batch_size = batch_size
+        self.gazetteer = gazetteer or []  # the YAML files the knowledge base was compiled from
 
     def __call__(self, text: str, entities: list | None = None) -> Doc:
         return next(self.pipe([{"text": text, "entities": entities} if entities is not None else text]))
@@ -98,39 +57,94 @@ class Pipeline:
         docs = []
         for i, text in enumerate(texts):
             if given[i] is not None:
-                mentions = check_spans(text, given[i])
+                docs.append(self.link(Doc(text, check_spans(text, given[i]))))
             else:
-                found = sorted(tagged[i], key=lambda s: s.start)
-                spans = []
-                for n, s in enumerate(found):
-                    end = extend_hyphenated(text, s.start, s.end)
-                    nxt = found[n + 1].start if n + 1 < len(found) else len(text)
-                    spans.append((s.start, end if end <= nxt else s.end, s.label))
-                spans += spot(text, [(s, e) for s, e, _ in spans], self.linker.index)
-                mentions = [Mention(s, e, text[s:e], label) for s, e, label in sorted(spans)]
-            docs.append(self.link(text, mentions, relabel=given[i] is None))
+                docs.append(self.link(Doc(text, self.complete_spans(text, tagged[i])), relabel=True))
         return docs
 
-    def link(self, text: str, mentions: list[Mention], relabel: bool = False) -> Doc:
-        """`relabel`: a mention linked by our own NER takes its entity's type (the gazetteer knows Moskow is a
-        place even when the tagger slips); given spans keep the caller's labels."""
-        out = []
-        for m, link in zip(mentions, self.linker.link_document(mentions)):
-            ent_id, name = (link.id, link.name) if not link.is_nil else (nil_id(link.nil_key, link.name), link.name)
-            label = link.entity.type if relabel and link.entity else m.label
-            out.append(EntityMention(m.start, m.end, m.text, label, ent_id, name, link.score, link.method,
-                                     link.matched))
-        return Doc(text, out)
+    def complete_spans(self, text: str, found: list[Span]) -> list[Span]:
+        """NER spans with hyphenated words made whole (up to the next span), plus the knowledge-base names the
+        tagger missed, in text order."""
+        found = sorted(found, key=lambda s: s.start)
+        spans = []
+        for n, s in enumerate(found):
+            end = extend_hyphenated(text, s.start, s.end)
+            nxt = found[n + 1].start if n + 1 < len(found) else len(text)
+            end = end if end <= nxt else s.end
+            spans.append(Span(s.start, end, s.label, text[s.start:end], s.ner_score))
+        spans += spot(text, [(s.start, s.end) for s in spans], self.linker.kb)
+        return sorted(spans, key=lambda s: (s.start, s.end))
+
+    def link(self, doc: Doc, relabel: bool = False) -> Doc:
+        """Link every span of `doc` (in place). `relabel`: a span found by our own NER takes its entity's type
+        (the knowledge base knows Moskow is a place even when the tagger slips); given spans keep theirs."""
+        for span, link in zip(doc.spans, self.linker.link_document(doc.spans)):
+            span.link = link
+            if relabel and link.entity is not None:
+                span.label = link.entity.type
+        return doc
+
+    # -- serialisation ------------------------------------------------------------------------------------
+    def to_disk(self, path: str | Path) -> Path:
+        """Save what reproduces this pipeline's output: the model reference (path + weights hash), the
+        gazetteer files (copied) with their fingerprint, and the policy. `load(path)` restores it."""
+        path = Path(path)
+        gaz_dir = path / "gazetteer"
+        if gaz_dir.exists():
+            shutil.rmtree(gaz_dir)
+        gaz_dir.mkdir(parents=True)
+        copied = []
+        for n, f in enumerate(self.gazetteer):
+            target = gaz_dir / f"{n:03d}-{f.name}"  # numbered: the same name may come from two folders
+            shutil.copyfile(f, target)
+            copied.append(target.name)
+        model = None
+        if self.tagger is not None:
+            model = {"path": str(Path(self.tagger.model_dir).resolve()), "weights_sha256": model_hash(self.tagger.model_dir),
+                     "precision": self.tagger.precision}
+        config = {"entnorm": __version__, "batch_size": self.batch_size, "model": model,
+                  "gazetteer": {"files": copied, "fingerprint": fingerprint(sorted(gaz_dir / c for c in copied))},
+                  "policy": self.linker.policy.to_dict()}
+        (path / CONFIG).write_text(json.dumps(config, indent=1, ensure_ascii=False))
+        return path
 
 
-def load(gazetteer: list[str | Path] | None = None, model: str | Path | None = None, ner: bool = True,
-         precision: str = "auto", batch_size: int = 64, policy: Policy = Policy()) -> Pipeline:
-    """The shipped pipeline. `gazetteer`: YAML files/directories (default: the project's gazetteer/);
-    `model`: NER artifact directory; `ner=False` for link-only use; `precision`: auto | bf16 | fp32."""
-    linker = Linker(load_gazetteer([Path(p) for p in gazetteer] if gazetteer else None), policy)
+def model_hash(model_dir: str | Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(Path(model_dir).glob("*.safetensors")) + [Path(model_dir) / "meta.json"]:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load(path: str | Path | None = None, gazetteer: list[str | Path] | None = None, model: str | Path | None = None,
+         ner: bool = True, precision: str = "auto", batch_size: int = 64, policy: Policy | None = None) -> Pipeline:
+    """The shipped pipeline, or one saved with `Pipeline.to_disk(path)`.
+    `gazetteer`: YAML files/directories (default: the shipped gazetteer); `model`: NER artifact directory;
+    `ner=False` for link-only use; `precision`: auto | bf16 | fp32 (see ner/precision.py)."""
+    if path is not None:
+        return _from_disk(Path(path), ner=ner)
+    files = gazetteer_files([Path(p) for p in gazetteer] if gazetteer else None)
+    linker = Linker(load_kb(files), policy or Policy())
     tagger = None
     if ner:
         from .ner.tagger import DEFAULT_MODEL, NerTagger
 
         tagger = NerTagger(Path(model) if model else DEFAULT_MODEL, precision=precision)
-    return Pipeline(linker, tagger, batch_size)
+    return Pipeline(linker, tagger, batch_size, files)
+
+
+def _from_disk(path: Path, ner: bool = True) -> Pipeline:
+    config_file = path / CONFIG
+    if not config_file.is_file():
+        raise FileNotFoundError(f"{config_file} not found: not a folder written by Pipeline.to_disk()")
+    config = json.loads(config_file.read_text())
+    files = [path / "gazetteer" / f for f in config["gazetteer"]["files"]]
+    if fingerprint(sorted(files)) != config["gazetteer"]["fingerprint"]:
+        raise ValueError(f"{path}/gazetteer changed since it was saved (fingerprint differs; the name-key code or "
+                         f"the YAML was edited): results would not reproduce")
+    model = config["model"] if ner else None
+    if model and model_hash(model["path"]) != model["weights_sha256"]:
+        raise ValueError(f"the NER model at {model['path']} is not the one saved (weights hash differs)")
+    return load(gazetteer=files, model=model and model["path"], ner=bool(model),
+                precision=model["precision"] if model else "auto", batch_size=config["batch_size"],
+                policy=Policy.from_dict(config["policy"]))

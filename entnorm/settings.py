@@ -22,5 +22,10 @@ def cache_dir() -> Path:
 
 
 def gazetteer_dir() -> Path:
-    """Human-editable YAML gazetteer. ENTNORM_GAZETTEER, default the packaged `gazetteer/`."""
-    return Path(os.environ.get("ENTNORM_GAZETTEER", PROJECT_DIR / "gazetteer"))
+    """Human-editable YAML gazetteer. ENTNORM_GAZETTEER, else the one shipped inside the installed package
+    (`entnorm/gazetteer/`, mapped from the top-level `gazetteer/` when the wheel is built), else the source
+    checkout's top-level `gazetteer/` (editable installs)."""
+    if "ENTNORM_GAZETTEER" in os.environ:
+        return Path(os.environ["ENTNORM_GAZETTEER"])
+    packaged = PACKAGE_DIR / "gazetteer"
+    return packaged if packaged.is_dir() else PROJECT_DIR / "gazetteer"

@@ -9,10 +9,10 @@ MINI_GAZETTEER = TESTS / "data" / "mini_gazetteer.yaml"
 
 @pytest.fixture(scope="session")
 def mini_linker():
-    from entnorm.gazetteer import compile_index
-    from entnorm.linker import Linker
+    from entnorm.kb.loader import compile_kb
+    from entnorm.link.linker import Linker
 
-    return Linker(compile_index([MINI_GAZETTEER]))
+    return Linker(compile_kb([MINI_GAZETTEER]))
 
 
 @pytest.fixture(scope="session")

@@ -8,20 +8,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import linking  # noqa: E402
-from entnorm.gazetteer import load_gazetteer  # noqa: E402
-from entnorm.linker import Linker, Mention  # noqa: E402
+from entnorm.doc import Span  # noqa: E402
+from entnorm.kb.loader import load_kb  # noqa: E402
+from entnorm.link.linker import Linker  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "linking"
 
 
 @pytest.fixture(scope="module")
 def system():
-    return linking.entnorm_system(Linker(load_gazetteer()))
+    return linking.entnorm_system(Linker(load_kb()))
 
 
 def test_document_clusters_meet_targets(system):
     documents = linking.read_jsonl(DATA / "documents.jsonl")
-    docs = [[Mention(m["start"], m["end"], m["text"], m["label"]) for m in d["mentions"]] for d in documents]
+    docs = [[Span(m["start"], m["end"], m["label"], m["text"]) for m in d["mentions"]] for d in documents]
     gold = [m["entity"] for d in documents for m in d["mentions"]]
     pred = [cid for d in system(docs) for cid in d]
     m = linking.cluster_metrics(gold, pred)
@@ -35,5 +36,5 @@ def test_document_clusters_meet_targets(system):
     ("Lee Jae-myung", "Lee Jae-yong", "PER"), ("Jawa Barat", "Jawa Timur", "LOC"), ("Austria", "Australia", "LOC"),
     ("Korea Utara", "Korea Selatan", "LOC"), ("Niger", "Nigeria", "LOC")])
 def test_classic_confusables_get_different_ids(system, a, b, label):
-    ids = system([[Mention(0, len(a), a, label)], [Mention(0, len(b), b, label)]])
+    ids = system([[Span(0, len(a), label, a)], [Span(0, len(b), label, b)]])
     assert ids[0][0] != ids[1][0]

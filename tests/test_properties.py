@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import entnorm
-from entnorm.corpus import reconcile
+from entnorm.link.nil import reconcile
 from entnorm.jsonl import encode, parse_line
 from annotate_support import GAZETTEER, NIL_NAMES, needs_model, write_gazetteer
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from . import text as textmod
-from .gazetteer import GazetteerIndex
-from .names import fold
+from .. import text as textmod
+from ..names import fold
+from .index import KnowledgeBase
 
 MAX_WORDS = 6
 
@@ -20,7 +20,7 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def spot(text: str, taken: list[tuple[int, int]], index: GazetteerIndex) -> list[tuple[int, int, str]]:
+def spot(text: str, taken: list[tuple[int, int]], kb: KnowledgeBase) -> list[tuple[int, int, str]]:
     """(start, end, label) for gazetteer names not covered by `taken` spans, longest match first."""
     covered = sorted(taken)
     starts = [s for s, _ in covered]
@@ -41,8 +41,7 @@ def spot(text: str, taken: list[tuple[int, int]], index: GazetteerIndex) -> list
                     start, end = sent[i].start, sent[j].end
                     if overlaps(start, end):
                         continue
-                    hits = index.by_folded.get(fold(text[start:end]))
-                    types = {index.entities[index.aliases[a][0]].type for a in hits or ()}
+                    types = kb.types_of(fold(text[start:end]))
                     if len(types) == 1:
                         found = (start, end, types.pop(), j)
                         break

@@ -1,4 +1,4 @@
-from entnorm.nil import NilClusterer, nil_id
+from entnorm.link.nil import NilClusterer, nil_id
 
 
 def test_nil_ids_come_from_the_name_not_the_order():

@@ -1,6 +1,6 @@
 import re
 
-from entnorm.linker import Mention
+from entnorm.doc import Span
 
 
 def mentions(text, spans):
@@ -8,7 +8,7 @@ def mentions(text, spans):
     for surface, label in spans:
         for m in re.finditer(re.escape(surface), text):
             if not any(m.start() < x.end and m.end() > x.start for x in out):
-                out.append(Mention(m.start(), m.end(), surface, label))
+                out.append(Span(m.start(), m.end(), label, surface))
                 break
     return sorted(out, key=lambda m: m.start)
 
@@ -28,7 +28,7 @@ def test_exact_alias_key_and_fuzzy(mini_linker):
 
 
 def test_confusables_are_not_linked(mini_linker):
-    assert {mini_linker.index.entities[c.entity].id for c in mini_linker.candidates("Kim Jong Il")} == {"Q46642"}
+    assert {mini_linker.kb.entity(c.entity).id for c in mini_linker.candidates("Kim Jong Il")} == {"Q46642"}
     assert not mini_linker.candidates("Kim Yo Jong")
     assert not mini_linker.candidates("Korea")
 

@@ -1,0 +1,85 @@
+"""The compiled knowledge base: entities and their aliases, indexed by four spellings, behind a query API.
+
+Every alias is indexed under its folded form (exact up to case, accents, punctuation), its phonetic key, its
+consonant skeleton and the first three letters of its key (typo search); multi-word aliases also under their
+sorted tokens (word order), and each word of a person's multi-word name points back to the person. Callers
+ask questions (`exact`, `same_key`, ...) and get alias or entity numbers back; the tables themselves stay
+private, so the storage can change without touching the linker.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..names import name_keys
+from .schema import Entity
+
+
+class KnowledgeBase:
+    def __init__(self, entities: list[Entity]):
+        self.entities = entities
+        self._ids = {e.id: i for i, e in enumerate(entities)}
+        self._aliases: list[tuple[int, str]] = []  # alias number -> (entity number, alias text)
+        tables = {name: defaultdict(list) for name in ("folded", "key", "skeleton", "prefix", "tokenset")}
+        tokens = defaultdict(set)
+        for e_idx, ent in enumerate(entities):
+            for alias in ent.aliases:
+                keys = name_keys(alias)
+                if not keys.key:
+                    continue
+                a_idx = len(self._aliases)
+                self._aliases.append((e_idx, alias))
+                tables["folded"][keys.folded].append(a_idx)
+                tables["key"][keys.key].append(a_idx)
+                tables["skeleton"][keys.skeleton].append(a_idx)
+                tables["prefix"][keys.key[:3]].append(a_idx)
+                if len(keys.tokens) > 1:
+                    tables["tokenset"][keys.tokenset].append(a_idx)
+                    if ent.type == "PER":
+                        for tok in keys.tokens:
+                            tokens[tok].add(e_idx)
+        self._tables = {name: dict(table) for name, table in tables.items()}
+        self._person_tokens = {t: sorted(v) for t, v in tokens.items()}
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    # -- entities and aliases ---------------------------------------------------------------------------
+    def entity(self, number: int) -> Entity:
+        return self.entities[number]
+
+    def get(self, entity_id: str) -> Entity | None:
+        number = self._ids.get(entity_id)
+        return None if number is None else self.entities[number]
+
+    def alias(self, number: int) -> tuple[int, str]:
+        """(entity number, alias text) of one alias."""
+        return self._aliases[number]
+
+    @property
+    def n_aliases(self) -> int:
+        return len(self._aliases)
+
+    # -- lookups: alias numbers for one spelling of a name ------------------------------------------------
+    def exact(self, folded: str) -> list[int]:
+        return self._tables["folded"].get(folded, [])
+
+    def same_key(self, key: str) -> list[int]:
+        return self._tables["key"].get(key, [])
+
+    def same_tokenset(self, tokenset: str) -> list[int]:
+        return self._tables["tokenset"].get(tokenset, [])
+
+    def same_skeleton(self, skeleton: str) -> list[int]:
+        return self._tables["skeleton"].get(skeleton, [])
+
+    def key_prefix(self, prefix: str) -> list[int]:
+        """Aliases whose phonetic key starts with these three letters: the block a typo is searched in."""
+        return self._tables["prefix"].get(prefix, [])
+
+    def people_with_token(self, token: str) -> list[int]:
+        """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""
+        return self._person_tokens.get(token, [])
+
+    def types_of(self, folded: str) -> set[str]:
+        """The entity types that carry this exact (folded) name."""
+        return {self.entities[self._aliases[a][0]].type for a in self.exact(folded)}

@@ -1,0 +1,111 @@
+"""Candidates for one surface form, from the knowledge base's query API; independent of the document.
+
+First hit wins, in order of trust:
+  exact/alias  folded form equals an entity's name / one of its aliases
+  key          phonetic key equal (spelling conventions, romanisation, old Indonesian spelling), or the same
+               words in another order (Suk Yeol Yoon)
+  fuzzy        same consonant skeleton or a close edit in the key's typo block, confirmed token by token
+  key (token)  a lone name word that one prominent person in the knowledge base clearly owns (Putin)
+Results are cached per surface form in a bounded LRU cache (news repeats its names).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from ..kb.index import KnowledgeBase
+from ..kb.schema import PARENTHESIS
+from ..names import NameKeys, aligned_similarity, name_keys
+from .policy import Policy
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entity: int      # entity number in the knowledge base
+    method: str      # exact | alias | key | fuzzy
+    quality: float   # match quality (Policy.quality; fuzzy: scaled similarity)
+    matched: str     # the alias the decision rests on
+
+
+class CandidateFinder:
+    def __init__(self, kb: KnowledgeBase, policy: Policy, cache_size: int = 200_000):
+        self.kb, self.policy = kb, policy
+        self.candidates = lru_cache(maxsize=cache_size)(self._find)
+        self._block_texts = lru_cache(maxsize=4096)(lambda prefix: [kb.alias(a)[1] for a in kb.key_prefix(prefix)])
+
+    def _find(self, text: str) -> tuple[Candidate, ...]:
+        keys = name_keys(text)
+        if not keys.key:
+            return ()
+        kb, q = self.kb, self.policy.quality
+        hits = kb.exact(keys.folded)
+        if hits:
+            cands = best_per_entity(self._exact_or_alias(keys, a) for a in hits)
+            if any(c.method == "exact" for c in cands):
+                # a form that is one entity's full name is not a short form of another's
+                # (Papua the province, not "Papua" for Papua Nugini)
+                cands = [c for c in cands if not self._is_truncation(keys, c.entity)]
+            return tuple(cands)
+        hits = [a for a in kb.same_key(keys.key) if self._agrees(keys, a)]
+        if not hits and len(keys.tokens) > 1:  # another word order: Suk Yeol Yoon, Jong-un Kim
+            hits = [a for a in kb.same_tokenset(keys.tokenset) if self._agrees(keys, a)]
+        if hits:
+            return tuple(best_per_entity(self._candidate(a, "key", q["key"]) for a in hits))
+        if len(keys.key) >= self.policy.fuzzy_min_chars:
+            fuzzy = self._fuzzy(keys)
+            if fuzzy:
+                return tuple(fuzzy)
+        if len(keys.tokens) == 1:
+            return tuple(self._by_name_token(keys))
+        return ()
+
+    def _agrees(self, keys: NameKeys, alias: int) -> bool:
+        return aligned_similarity(keys, name_keys(self.kb.alias(alias)[1])) > 0
+
+    def _candidate(self, alias: int, method: str, quality: float) -> Candidate:
+        entity, text = self.kb.alias(alias)
+        return Candidate(entity, method, quality, text)
+
+    def _exact_or_alias(self, keys: NameKeys, alias: int) -> Candidate:
+        entity = self.kb.alias(alias)[0]
+        method = "exact" if name_keys(self.kb.entity(entity).name).folded == keys.folded else "alias"
+        return self._candidate(alias, method, self.policy.quality[method])
+
+    def _is_truncation(self, keys: NameKeys, entity: int) -> bool:
+        name = name_keys(PARENTHESIS.sub("", self.kb.entity(entity).name)).folded.split()
+        return len(name) > len(keys.folded.split()) and set(keys.folded.split()) < set(name)
+
+    def _fuzzy(self, keys: NameKeys) -> list[Candidate]:
+        pool = set(self.kb.same_skeleton(keys.skeleton))
+        prefix = keys.key[:3]
+        block = self.kb.key_prefix(prefix)
+        if block:
+            for _, _, pos in process.extract(keys.folded, self._block_texts(prefix), scorer=fuzz.ratio,
+                                             score_cutoff=self.policy.fuzzy_block_cutoff,
+                                             limit=self.policy.fuzzy_block_limit, processor=None):
+                pool.add(block[pos])
+        sims = ((a, aligned_similarity(keys, name_keys(self.kb.alias(a)[1]))) for a in pool)
+        return best_per_entity(self._candidate(a, "fuzzy", round(self.policy.fuzzy_scale * sim, 4))
+                               for a, sim in sims if sim >= self.policy.fuzzy_min)
+
+    def _by_name_token(self, keys: NameKeys) -> list[Candidate]:
+        """"Putin", "Prabowo": a lone token of a prominent person's name, if one person clearly owns it."""
+        people = sorted((self.kb.entity(e).prior, e) for e in self.kb.people_with_token(keys.tokens[0]))
+        if not people:
+            return []
+        prior, best = people[-1]
+        runner_up = people[-2][0] if len(people) > 1 else 0.0
+        if prior < self.policy.token_min_prior or prior - runner_up < self.policy.token_prior_margin:
+            return []
+        return [Candidate(best, "key", self.policy.quality["token"],
+                          f"name token '{keys.folded}' of {self.kb.entity(best).name}")]
+
+
+def best_per_entity(cands) -> list[Candidate]:
+    best: dict[int, Candidate] = {}
+    for c in cands:
+        if c.entity not in best or c.quality > best[c.entity].quality:
+            best[c.entity] = c
+    return sorted(best.values(), key=lambda c: (-c.quality, c.entity))

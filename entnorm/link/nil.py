@@ -1,0 +1,137 @@
+"""NIL entities (not in the knowledge base): keys, stable IDs, and clustering across the documents of a corpus.
+
+Within a document, a NIL entity is identified by its NIL key, the label and phonetic key of its fullest form
+(`nil_key`), and gets the ID `nil:<label>:<name tokens>` (`nil_id`): "Hong Min" in two articles shares one ID
+without shared state. `NilClusterer` adds the corpus-level step: NIL keys of one label whose names are close
+variants (same consonant skeleton, token-aligned similarity >= `min_similarity`) are merged, and a lone surname
+joins the corpus's only multi-word NIL person ending in it. Every member takes the ID of the cluster's fullest
+name (then most frequent, then alphabetical), so results do not depend on document order.
+
+`CorpusNil` applies it to a stream of `Doc`s in two passes (observe every document, `finish`, then `rewrite`
+each), so a corpus never has to be held in memory; `reconcile(docs)` does both for documents in memory.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from ..doc import Link
+from ..names import aligned_similarity, name_keys
+
+
+def nil_key(label: str, form: str) -> str:
+    return f"{label}:{name_keys(form).key}"
+
+
+def nil_id(key: str, name: str) -> str:
+    label, _ = key.split(":", 1)
+    return f"nil:{label.lower()}:{'-'.join(name_keys(name).tokens) or 'x'}"
+
+
+def nil_link(label: str, form: str, score: float = 1.0, method: str = "nil", matched: str = "") -> Link:
+    """A mention of an entity the knowledge base lacks, named by `form` (its own text or a fuller mention)."""
+    key = nil_key(label, form)
+    return Link(nil_id(key, form), form, score, method, matched, None, key)
+
+
+class NilClusterer:
+    def __init__(self, min_similarity: float = 0.9):
+        self.min_similarity = min_similarity
+        self.counts: Counter = Counter()          # nil_key -> mentions
+        self.names: dict[str, Counter] = defaultdict(Counter)  # nil_key -> surface names
+
+    def add(self, key: str, name: str) -> None:
+        self.counts[key] += 1
+        self.names[key][name] += 1
+
+    def assign(self) -> dict[str, tuple[str, str]]:
+        """nil_key -> (final id, display name) after merging close variants."""
+        parent = {k: k for k in self.counts}
+
+        def root(k):
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        blocks = defaultdict(list)
+        for k in sorted(self.counts):
+            label, _ = k.split(":", 1)
+            blocks[(label, name_keys(self.display(k)).skeleton)].append(k)
+        for members in blocks.values():
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if aligned_similarity(name_keys(self.display(a)), name_keys(self.display(b))) >= self.min_similarity:
+                        parent[root(b)] = root(a)
+        self._attach_surnames(parent, root)
+        clusters = defaultdict(list)
+        for k in self.counts:
+            clusters[root(k)].append(k)
+        out = {}
+        for members in clusters.values():
+            head = min(members, key=lambda k: (-len(name_keys(self.display(k)).tokens), -self.counts[k], k))
+            name = self.display(head)
+            for k in members:
+                out[k] = (nil_id(head, name), name)
+        return out
+
+    def _attach_surnames(self, parent: dict, root) -> None:
+        """A lone PER word (Peskov) joins the one multi-word NIL person of the corpus whose last word it is;
+        with two or more such people (Hong Min, Hong Gil-dong) it stays apart."""
+        by_last = defaultdict(set)
+        for k in self.counts:
+            tokens = name_keys(self.display(k)).tokens
+            if k.startswith("PER:") and len(tokens) > 1:
+                by_last[tokens[-1]].add(root(k))
+        for k in sorted(self.counts):
+            tokens = name_keys(self.display(k)).tokens
+            if k.startswith("PER:") and len(tokens) == 1 and len(by_last.get(tokens[0], ())) == 1:
+                parent[root(k)] = next(iter(by_last[tokens[0]]))
+
+    def display(self, key: str) -> str:
+        return min(self.names[key].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+
+
+class CorpusNil:
+    """Corpus-level NIL IDs over a stream: `observe` every Doc, `finish`, then `rewrite` every Doc."""
+
+    def __init__(self, min_similarity: float = 0.9):
+        self.clusterer = NilClusterer(min_similarity)
+        self.assignment: dict[str, tuple[str, str]] | None = None
+
+    def observe(self, doc) -> int:
+        """Count one document's NIL mentions; returns how many there were."""
+        n = 0
+        for span in doc.spans:
+            if span.link and span.link.is_nil:
+                self.clusterer.add(span.link.nil_key, span.link.name)
+                n += 1
+        return n
+
+    def finish(self) -> dict[str, tuple[str, str]]:
+        self.assignment = self.clusterer.assign()
+        return self.assignment
+
+    @property
+    def n_ids(self) -> int:
+        """Distinct NIL entities after clustering."""
+        return len({ent_id for ent_id, _ in (self.assignment or {}).values()})
+
+    def rewrite(self, doc):
+        """Give one document's NIL spans their corpus-level ID and name (in place; returns the doc)."""
+        if self.assignment is None:
+            raise RuntimeError("call finish() after observing every document, before rewrite()")
+        for span in doc.spans:
+            if span.link and span.link.is_nil:
+                span.link.id, span.link.name = self.assignment[span.link.nil_key]
+        return doc
+
+
+def reconcile(docs: list, min_similarity: float = 0.9) -> list:
+    """Corpus-level NIL IDs for a list of `Doc`s held in memory (modified in place and returned)."""
+    nil = CorpusNil(min_similarity)
+    for doc in docs:
+        nil.observe(doc)
+    nil.finish()
+    for doc in docs:
+        nil.rewrite(doc)
+    return docs

@@ -1,0 +1,97 @@
+"""The scoring policy: every weight of a link decision in one place, and `explain()` to show how a score was made.
+
+A candidate's **rank weight** orders the candidates of one mention:
+
+    rank = min(1, quality / alias quality)             how the name matched (exact and alias rank alike)
+         x type agreement(NER label, entity type)      1 same type; LOC<->ORG 0.75; PER vs place/org 0.3 + 0.25 prior
+         x (prior floor + prior weight x prior)        popularity in [0, 1]
+         x (1 + coherence bonus x country share)       share of the document's confident links in its country
+         x document bonus (if named in full in the document)
+
+The winner's **score** is a ranking signal in [0, 1], not a probability:
+
+    score = quality x type agreement x rank_1 / (rank_1 + rank_2)
+
+and a link whose quality x type agreement is below `min_score` becomes NIL.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Policy:
+    # match quality by method (fuzzy: fuzzy_scale x token-aligned similarity)
+    quality: dict = field(default_factory=lambda: {"exact": 1.0, "alias": 0.97, "key": 0.92, "token": 0.8})
+    fuzzy_scale: float = 0.9
+    min_score: float = 0.45            # below this (quality x type agreement) the mention is NIL
+    # fuzzy candidates
+    fuzzy_min: float = 0.88            # token-aligned similarity needed for a fuzzy link
+    fuzzy_min_chars: int = 5           # shorter names never link fuzzily
+    fuzzy_block_cutoff: float = 80     # rapidfuzz ratio that admits an alias of the typo block ...
+    fuzzy_block_limit: int = 10        # ... of which at most this many are compared closely
+    # a lone name token ("Putin") links only to a person this prominent ...
+    token_min_prior: float = 0.6
+    token_prior_margin: float = 0.25   # ... who beats the next person carrying that token by this much
+    # type agreement between the NER label and the entity's type
+    type_factor: dict = field(default_factory=lambda: {("LOC", "ORG"): 0.75, ("ORG", "LOC"): 0.75})
+    other_type_factor: float = 0.3     # PER vs place/org, + other_type_prior x prior: a famous exact name survives
+    other_type_prior: float = 0.25     # an NER slip (Moskow tagged PER), an obscure one does not (Rote the island)
+    # ranking
+    prior_floor: float = 0.6
+    prior_weight: float = 0.4
+    coherence_bonus: float = 0.5       # x share of the document's confident links in the candidate's country
+    confident_score: float = 0.9       # links at least this sure set the document's countries
+    document_bonus: float = 1.5        # candidate already named in full elsewhere in the document
+    # context links (short forms, acronyms, typos attached to a fuller mention of the document)
+    context_full: float = 1.0          # strength: acronym of the anchor, or words all in the anchor's name
+    context_typo: float = 0.8          # strength: one word with a name word's consonants and first letter
+    context_min_type: float = 0.75     # type agreement needed between a mention and its anchor
+    typo_min_chars: int = 4
+    anchor_aliases: int = 10           # a linked anchor also matches its first multi-word aliases
+    # corpus-level NIL clustering
+    nil_min_similarity: float = 0.9
+
+    def type_agreement(self, label: str, entity_type: str, prior: float = 0.0) -> float:
+        if not label or label == entity_type:
+            return 1.0
+        return self.type_factor.get((label, entity_type), self.other_type_factor + self.other_type_prior * prior)
+
+    def rank_factors(self, quality: float, label: str, entity, country_share: float = 0.0,
+                     in_document: bool = False) -> dict[str, float]:
+        """The factors whose product is a candidate's rank weight (see the module docstring)."""
+        return {"match": min(1.0, quality / self.quality["alias"]),
+                "type": self.type_agreement(label, entity.type, entity.prior),
+                "prior": self.prior_floor + self.prior_weight * entity.prior,
+                "coherence": 1 + self.coherence_bonus * country_share,
+                "document": self.document_bonus if in_document else 1.0}
+
+    def score(self, quality: float, type_agreement: float, best: float, runner_up: float) -> float | None:
+        """The winner's score, or None when the match is too weak to link at all."""
+        match = quality * type_agreement
+        if match < self.min_score:
+            return None
+        return round(match * (best / (best + runner_up)), 4)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["type_factor"] = [[a, b, v] for (a, b), v in self.type_factor.items()]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Policy":
+        data = dict(data)
+        if "type_factor" in data:
+            data["type_factor"] = {(a, b): v for a, b, v in data["type_factor"]}
+        return cls(**data)
+
+
+def product(factors: dict[str, float]) -> float:
+    out = 1.0
+    for v in factors.values():
+        out *= v
+    return out
+
+
+def explain_factors(factors: dict[str, float]) -> str:
+    return " x ".join(f"{name} {value:.3g}" for name, value in factors.items()) + f" = {product(factors):.4g}"
