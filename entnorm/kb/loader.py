@@ -46,7 +46,7 @@ def gazetteer_files(paths: list[Path] | None = None) -> list[Path]:
 def read_records(files: list[Path]):
     """(path, record) for every record, validated against the schema."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for path in files:
+    for path in map(Path, files):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or []
         if not isinstance(data, list):
             raise RecordError(f"{path}: expected a list of entity records")

@@ -33,3 +33,28 @@ def test_cache_follows_content(tmp_path, monkeypatch):
     assert len(list((tmp_path / "cache").glob("gazetteer-*.pickle"))) == 1
     (gz / "a.yaml").write_text("- {id: Q1, type: LOC, name: Wina}\n- {id: Q2, type: LOC, name: Jenewa}\n")
     assert len(load_kb([gz])) == 2  # an edit recompiles, never serves a stale index
+
+
+def test_missing_or_empty_gazetteer_is_an_error_that_says_what_to_do(tmp_path, monkeypatch):
+    with pytest.raises(GazetteerNotFound, match="does not exist"):
+        load_kb([tmp_path / "nowhere"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(GazetteerNotFound, match="ENTNORM_GAZETTEER"):
+        load_kb([tmp_path / "empty"])
+    (tmp_path / "empty" / "a.yaml").write_text("[]\n")
+    with pytest.raises(GazetteerNotFound, match="hold no records"):
+        compile_kb([tmp_path / "empty" / "a.yaml"])
+    monkeypatch.setenv("ENTNORM_GAZETTEER", str(tmp_path / "empty"))
+    with pytest.raises(GazetteerNotFound):
+        load_kb()
+
+
+def test_query_api(tmp_path):
+    (tmp_path / "a.yaml").write_text("- {id: Q1, type: PER, name: Andrei Belousov}\n"
+                                     "- {id: Q2, type: LOC, name: Belousovo}\n")
+    kb = compile_kb([tmp_path / "a.yaml"])
+    keys = name_keys("Andrey Beloussov")
+    assert [kb.alias(a)[1] for a in kb.same_key(keys.key)] == ["Andrei Belousov"]
+    assert kb.get("Q2").type == "LOC" and kb.get("Q3") is None
+    assert [kb.entity(e).id for e in kb.people_with_token(name_keys("Belousov").tokens[0])] == ["Q1"]
+    assert kb.types_of("belousovo") == {"LOC"}
