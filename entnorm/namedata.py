@@ -86,3 +86,13 @@ KOREAN_SURNAMES = {
     "인": "in", "맹": "maeng", "제": "je", "모": "mo", "탁": "tak", "국": "kook", "어": "eo", "은": "eun",
     "편": "pyeon", "용": "yong", "예": "ye", "경": "kyung", "봉": "bong", "사": "sa", "부": "bu", "황보": "hwangbo",
     "남궁": "namgoong", "제갈": "jegal", "선우": "sunwoo"}
+
+# Company legal forms and group words, not part of the name news uses (PT Telkom Indonesia Tbk = Telkom Indonesia,
+# PT Angkasa Pura II (Persero) = Angkasa Pura II). LEADING ones are stripped at the start, TRAILING at the end.
+LEGAL_FORMS_LEADING = frozenset({"pt", "cv", "perum", "pd", "ud"})
+LEGAL_FORMS_TRAILING = frozenset({"tbk", "persero", "co", "inc", "corp", "corporation", "ltd", "limited", "plc", "llc",
+                                  "gmbh", "ag", "nv", "bv", "bhd", "berhad", "group", "grup", "holding", "holdings",
+                                  "company", "incorporated"})
+
+# Words an acronym skips (Badan Pengawas Obat dan Makanan = BPOM).
+ACRONYM_STOPWORDS = frozenset({"dan", "untuk", "dari", "di", "ke", "of", "the", "and", "for", "yang", "atau", "&"})

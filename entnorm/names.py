@@ -162,3 +162,40 @@ def _joined_similarity(a: NameKeys, b: NameKeys, min_token: float) -> float:
         return 0.0  # an extra syllable or letter is a different name (ISIS / ISIS-K)
     sim = JaroWinkler.normalized_similarity(a.key, b.key)
     return sim if sim >= min_token else 0.0
+
+
+def strip_legal_form(text: str) -> str:
+    """The name without company legal forms (PT Telkom Indonesia Tbk -> Telkom Indonesia); `text` itself when it
+    has none or is nothing else (PT)."""
+    words = text.split()
+    start, end = 0, len(words)
+    while start < end - 1 and fold(words[start]) in data.LEGAL_FORMS_LEADING:
+        start += 1
+    while end - 1 > start and fold(words[end - 1]) in data.LEGAL_FORMS_TRAILING:
+        end -= 1
+    return " ".join(words[start:end]) if (start, end) != (0, len(words)) else text
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """True when `short` is built from the starts of `long`'s words, in order: initials, one letter per word
+    (BUMN = Badan Usaha Milik Negara), or Indonesian syllable acronyms, two or more letters per word (Kemenkeu =
+    Kementerian Keuangan, Pemprov = Pemerintah Provinsi). `long` needs two or more words besides stopwords, and a
+    word longer than four letters is never taken whole (Jaksa is not short for Jaksa Agung, nor Malaysia for
+    Malaysia Airlines)."""
+    s = fold(short).replace(" ", "")
+    words = [w for w in fold(long).split() if w not in data.ACRONYM_STOPWORDS]
+    if len(words) < 2 or not 2 <= len(s) < sum(map(len, words)) or s[0] != words[0][0]:
+        return False
+
+    if len(s) == len(words):
+        return all(c == w[0] for c, w in zip(s, words))
+
+    @lru_cache(maxsize=None)
+    def match(i: int, j: int) -> bool:  # s[i:] spelled by words[j:], two or more letters from each
+        if j == len(words):
+            return i == len(s)
+        word = words[j]
+        longest = min(len(word) if len(word) <= 4 else len(word) - 1, len(s) - i)
+        return any(s[i:i + k] == word[:k] and match(i + k, j + 1) for k in range(longest, 1, -1))
+
+    return match(0, 0)

@@ -1,6 +1,6 @@
 import pytest
 
-from entnorm.names import aligned_similarity, fold, name_keys
+from entnorm.names import abbreviates, aligned_similarity, fold, name_keys, strip_legal_form
 
 SAME = [
     ("Kim Jong Un", "Kim Jong-un"), ("Kim Jong Un", "Kim Jongun"), ("Kim Jong Un", "김정은"),
@@ -38,3 +38,19 @@ def test_fold_is_ascii_and_spacing_insensitive():
 def test_particles_are_ignored_but_kept_in_folded():
     keys = name_keys("Bashar al-Assad")
     assert "al" in keys.folded.split() and "al" not in keys.tokens
+
+
+@pytest.mark.parametrize("text,core", [("PT Telkom Indonesia Tbk", "Telkom Indonesia"), ("PT Pertamina (Persero) Tbk.", "Pertamina"),
+                                       ("Samsung Electronics Co., Ltd.", "Samsung Electronics"), ("PT", "PT"),
+                                       ("Bank Mandiri", "Bank Mandiri")])
+def test_strip_legal_form(text, core):
+    assert strip_legal_form(text) == core
+
+
+@pytest.mark.parametrize("short,long,expected", [
+    ("BUMN", "Badan Usaha Milik Negara", True), ("BPOM", "Badan Pengawas Obat dan Makanan", True),
+    ("Kemenkeu", "Kementerian Keuangan", True), ("Pemprov", "Pemerintah Provinsi", True),
+    ("KPK", "Komisi Pemilihan Umum", False), ("Malaysia", "Malaysia Airlines", False),
+    ("Jaksa", "Jaksa Agung", False), ("PBB", "Perserikatan", False)])
+def test_abbreviates(short, long, expected):
+    assert abbreviates(short, long) is expected

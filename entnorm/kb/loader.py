@@ -18,7 +18,8 @@ from .index import KnowledgeBase
 from .schema import RecordError, check_record, entity_from_record
 
 INDEX_VERSION = 7  # bump when the compiled layout or the name keys change
-_KEY_CODE = ("names.py", "namedata.py")  # the name keys are part of the compiled index
+# the code that shapes the compiled index: name keys, record -> entity, the index itself
+_INDEX_CODE = ("names.py", "namedata.py", "kb/schema.py", "kb/index.py")
 
 
 class GazetteerNotFound(FileNotFoundError):
@@ -71,7 +72,7 @@ def fingerprint(files: list[Path]) -> str:
     """Content hash of the gazetteer files and the name-key code: what the compiled cache is keyed on."""
     h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
     code_dir = Path(__file__).resolve().parent.parent
-    for path in [*(code_dir / name for name in _KEY_CODE), *files]:
+    for path in [*(code_dir / name for name in _INDEX_CODE), *files]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

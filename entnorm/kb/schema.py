@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ..doc import LABELS
+from ..names import strip_legal_form
 
 REQUIRED = ("id", "type", "name")
 OPTIONAL = ("aliases", "kind", "country", "description", "prior", "refs", "source", "curated")
@@ -59,6 +60,8 @@ def check_record(rec, where: str) -> None:
 def entity_from_record(rec: dict) -> Entity:
     names = [str(a) for a in [rec["name"], *(rec.get("aliases") or [])] if str(a).strip()]
     names += [bare for a in names if "(" in a and (bare := PARENTHESIS.sub("", a).strip())]
+    if rec["type"] == "ORG":  # PT Telekomunikasi Indonesia Tbk is written Telekomunikasi Indonesia too
+        names += [strip_legal_form(a) for a in names]
     return Entity(id=str(rec["id"]), type=rec["type"], name=str(rec["name"]), aliases=tuple(dict.fromkeys(names)),
                   kind=rec.get("kind") or "", country=rec.get("country") or "",
                   description=rec.get("description") or "", prior=float(rec.get("prior", DEFAULT_PRIOR)),

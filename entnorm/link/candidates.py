@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from ..kb.index import KnowledgeBase
 from ..kb.schema import PARENTHESIS
-from ..names import NameKeys, aligned_similarity, name_keys
+from ..names import NameKeys, aligned_similarity, name_keys, strip_legal_form
 from .policy import Policy
 
 
@@ -36,6 +36,11 @@ class CandidateFinder:
         self._block_texts = lru_cache(maxsize=4096)(lambda prefix: [kb.alias(a)[1] for a in kb.key_prefix(prefix)])
 
     def _find(self, text: str) -> tuple[Candidate, ...]:
+        found = self._find_form(text)
+        core = strip_legal_form(text)
+        return found if found or core == text else self._find_form(core)  # PT Telkom Tbk -> Telkom
+
+    def _find_form(self, text: str) -> tuple[Candidate, ...]:
         keys = name_keys(text)
         if not keys.key:
             return ()
@@ -90,6 +95,16 @@ class CandidateFinder:
         return best_per_entity(self._candidate(a, "fuzzy", round(self.policy.fuzzy_scale * sim, 4))
                                for a, sim in sims if sim >= self.policy.fuzzy_min)
 
+    def _called_by(self, entity: int, token: str) -> bool:
+        """Is a lone word what news calls this person? The family name (last word of a name), or for an
+        Indonesian the first word (Prabowo, Megawati); not a given or middle name of a foreigner (Fernando)."""
+        ent = self.kb.entity(entity)
+        for alias in ent.aliases:
+            tokens = name_keys(alias).tokens
+            if len(tokens) > 1 and (tokens[-1] == token or (ent.country == "ID" and tokens[0] == token)):
+                return True
+        return False
+
     def _by_name_token(self, keys: NameKeys) -> list[Candidate]:
         """"Putin", "Prabowo": a lone token of a prominent person's name, if one person clearly owns it."""
         people = sorted((self.kb.entity(e).prior, e) for e in self.kb.people_with_token(keys.tokens[0]))
@@ -97,7 +112,8 @@ class CandidateFinder:
             return []
         prior, best = people[-1]
         runner_up = people[-2][0] if len(people) > 1 else 0.0
-        if prior < self.policy.token_min_prior or prior - runner_up < self.policy.token_prior_margin:
+        if prior < self.policy.token_min_prior or prior - runner_up < self.policy.token_prior_margin \
+                or not self._called_by(best, keys.tokens[0]):
             return []
         return [Candidate(best, "key", self.policy.quality["token"],
                           f"name token '{keys.folded}' of {self.kb.entity(best).name}")]

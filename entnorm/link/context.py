@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..doc import Link, Span
-from ..names import consonants, name_keys
+from ..names import abbreviates, consonants, name_keys
 from .nil import nil_key, nil_link
 from .policy import Policy
 
@@ -71,6 +71,10 @@ class DocumentAnchors:
             # its names in this document (Hafez al-Assad is not Bashar [Hafez] al-Assad)
             if (len(tokens) == 1 and tokens <= entry["tokens"]) or tokens < entry["doc_tokens"]:
                 found[key] = self.policy.context_full
+        if len(keys.tokens) == 1 and span.label != "PER" and not found:  # Kemenkeu, Pemprov, Persib
+            for key, entry in self.entries.items():
+                if entry["type"] != "PER" and any(abbreviates(span.text, form) for form in entry["forms"]):
+                    found[key] = self.policy.context_full
         tok = keys.tokens[0]
         if len(keys.tokens) == 1 and len(tok) >= self.policy.typo_min_chars and consonants(tok):
             for key in self.by_consonants.get(consonants(tok), ()):

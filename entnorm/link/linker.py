@@ -17,6 +17,8 @@ from .candidates import Candidate, CandidateFinder
 from .context import resolve_context
 from .policy import Policy, explain_factors, product
 
+EXACT = ("exact", "alias")
+
 
 class Linker:
     def __init__(self, kb: KnowledgeBase, policy: Policy = Policy(), cache_size: int = 200_000):
@@ -32,14 +34,18 @@ class Linker:
         """(rank factors, candidate) for one mention, best first."""
         countries = countries or {}
         one_word = len(name_keys(span.text).tokens) == 1
+        candidates = self.candidates(span.text)
+        exact_types = {self.kb.entity(c.entity).type for c in candidates if c.method in EXACT}
         out = []
-        for c in self.candidates(span.text):
+        for c in candidates:
             ent = self.kb.entity(c.entity)
-            if one_word and ent.type == "PER" and c.method not in ("exact", "alias") \
-                    and ent.prior < self.policy.token_min_prior:
+            if one_word and ent.type == "PER" and c.method not in EXACT and ent.prior < self.policy.token_min_prior:
                 continue  # one respelled word is too little to name an obscure person (Lee -> Li Bin)
+            if c.method == "fuzzy" and span.label and ent.type != span.label:
+                continue  # a near-miss spelling of another type is another name (Compal / Kampala, Spurs / Siprus)
+            retyped = c.method in EXACT and span.label not in exact_types
             out.append((self.policy.rank_factors(c.quality, span.label, ent, countries.get(ent.country, 0.0),
-                                                 ent.id in doc_entities), c))
+                                                 ent.id in doc_entities, retyped), c))
         out.sort(key=lambda x: (-product(x[0]), x[1].entity))
         return out
 
@@ -52,9 +58,13 @@ class Linker:
             return None
         (factors, best), runner_up = ranked[0], (product(ranked[1][0]) if len(ranked) > 1 else 0.0)
         ent = self.kb.entity(best.entity)
-        score = self.policy.score(best.quality, self.policy.type_agreement(span.label, ent.type, ent.prior),
-                                  product(factors), runner_up)
-        return None if score is None else Link(ent.id, ent.name, score, best.method, best.matched, ent)
+        score = self.policy.score(best.quality, factors["type"], product(factors), runner_up)
+        if score is None:
+            return None
+        matched = best.matched
+        if span.label and span.label != ent.type and best.method in EXACT:
+            matched += f" (type {ent.type} from the knowledge base; NER said {span.label})"
+        return Link(ent.id, ent.name, score, best.method, matched, ent)
 
     def link_document(self, spans: list[Span]) -> list[Link]:
         """One link per span: knowledge-base entity, context link, or NIL."""

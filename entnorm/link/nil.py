@@ -3,8 +3,9 @@
 Within a document, a NIL entity is identified by its NIL key, the label and phonetic key of its fullest form
 (`nil_key`), and gets the ID `nil:<label>:<name tokens>` (`nil_id`): "Hong Min" in two articles shares one ID
 without shared state. `NilClusterer` adds the corpus-level step: NIL keys of one label whose names are close
-variants (same consonant skeleton, token-aligned similarity >= `min_similarity`) are merged, and a lone surname
-joins the corpus's only multi-word NIL person ending in it. Every member takes the ID of the cluster's fullest
+variants (same consonant skeleton, token-aligned similarity >= `min_similarity`) are merged; so are one name's
+LOC and ORG keys, a lone word and the corpus's only multi-word NIL person whose family or given name it is, and
+an acronym and the corpus's only expansion it abbreviates. Every member takes the ID of the cluster's fullest
 name (then most frequent, then alphabetical), so results do not depend on document order.
 
 `CorpusNil` applies it to a stream of `Doc`s in two passes (observe every document, `finish`, then `rewrite`
@@ -15,14 +16,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..doc import Link
-from ..names import aligned_similarity, name_keys
+from ..names import abbreviates, aligned_similarity, fold, name_keys, strip_legal_form
 
 
 def nil_key(label: str, form: str) -> str:
-    return f"{label}:{name_keys(form).key}"
+    """"LABEL:phonetic key"; an organisation's key leaves out its legal form (PT Telkom Tbk = Telkom)."""
+    return f"{label}:{name_keys(strip_legal_form(form) if label == 'ORG' else form).key}"
 
 
 def nil_id(key: str, name: str) -> str:
+    """`key`: a NIL key, or just "LABEL:"."""
     label, _ = key.split(":", 1)
     return f"nil:{label.lower()}:{'-'.join(name_keys(name).tokens) or 'x'}"
 
@@ -34,6 +37,11 @@ def nil_link(label: str, form: str, score: float = 1.0, method: str = "nil", mat
 
 
 class NilClusterer:
+    """Corpus-level clusters of NIL keys; every rule is order-independent (see the module docstring):
+    close variants of one label; one name tagged LOC in some places and ORG in others; a lone word and the one
+    multi-word person of the corpus it is the family or given name of; an acronym and the one expansion it
+    abbreviates (BUMN / Badan Usaha Milik Negara, Kemenkeu / Kementerian Keuangan)."""
+
     def __init__(self, min_similarity: float = 0.9):
         self.min_similarity = min_similarity
         self.counts: Counter = Counter()          # nil_key -> mentions
@@ -53,6 +61,9 @@ class NilClusterer:
                 k = parent[k]
             return k
 
+        def union(a, b):
+            parent[root(b)] = root(a)
+
         blocks = defaultdict(list)
         for k in sorted(self.counts):
             label, _ = k.split(":", 1)
@@ -61,34 +72,76 @@ class NilClusterer:
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
                     if aligned_similarity(name_keys(self.display(a)), name_keys(self.display(b))) >= self.min_similarity:
-                        parent[root(b)] = root(a)
-        self._attach_surnames(parent, root)
+                        union(a, b)
+        self._merge_place_org(union)
+        self._attach_name_words(parent, root)
+        self._attach_acronyms(root, union)
         clusters = defaultdict(list)
         for k in self.counts:
             clusters[root(k)].append(k)
         out = {}
         for members in clusters.values():
             head = min(members, key=lambda k: (-len(name_keys(self.display(k)).tokens), -self.counts[k], k))
+            labels = Counter()
+            for k in members:
+                labels[k.split(":", 1)[0]] += self.counts[k]
+            label = min(labels, key=lambda lab: (-labels[lab], lab != head.split(":", 1)[0], lab))
             name = self.display(head)
             for k in members:
-                out[k] = (nil_id(head, name), name)
+                out[k] = (nil_id(f"{label}:", name), name)
         return out
 
-    def _attach_surnames(self, parent: dict, root) -> None:
-        """A lone PER word (Peskov) joins the one multi-word NIL person of the corpus whose last word it is;
-        with two or more such people (Hong Min, Hong Gil-dong) it stays apart."""
-        by_last = defaultdict(set)
+    def _merge_place_org(self, union) -> None:
+        """One name tagged LOC here and ORG there (Wolfsburg the city / the club) is one NIL entity: which of the
+        two it is gets decided once, by the majority of its mentions."""
+        by_key = defaultdict(list)
+        for k in sorted(self.counts):
+            label, key = k.split(":", 1)
+            if label in ("LOC", "ORG"):
+                by_key[key].append(k)
+        for members in by_key.values():
+            for other in members[1:]:
+                union(members[0], other)
+
+    def _attach_name_words(self, parent: dict, root) -> None:
+        """A lone PER word (Peskov, Rio) joins the one multi-word NIL person of the corpus whose family name
+        (last word) or given name (first word) it is; with two or more such people (Hong Min, Hong Gil-dong)
+        it stays apart."""
+        by_word = defaultdict(set)
         for k in self.counts:
             tokens = name_keys(self.display(k)).tokens
             if k.startswith("PER:") and len(tokens) > 1:
-                by_last[tokens[-1]].add(root(k))
+                by_word[tokens[-1]].add(root(k))
+                by_word[tokens[0]].add(root(k))
         for k in sorted(self.counts):
             tokens = name_keys(self.display(k)).tokens
-            if k.startswith("PER:") and len(tokens) == 1 and len(by_last.get(tokens[0], ())) == 1:
-                parent[root(k)] = next(iter(by_last[tokens[0]]))
+            if k.startswith("PER:") and len(tokens) == 1 and len(by_word.get(tokens[0], ())) == 1:
+                parent[root(k)] = next(iter(by_word[tokens[0]]))
+
+    def _attach_acronyms(self, root, union) -> None:
+        """A one-word place or organisation name joins the one multi-word name of the corpus it abbreviates, of
+        the same label or LOC/ORG. Expansions are blocked by the first letters of their first two words."""
+        expansions = defaultdict(list)
+        for k in sorted(self.counts):
+            words = fold(self.display(k)).split()
+            if len(words) > 1:
+                expansions[(words[0][0], words[1][0])].append(k)
+        for k in sorted(self.counts):
+            short = fold(self.display(k))
+            if " " in short or len(short) < 2 or k.startswith("PER:"):
+                continue  # a person's initials in news hide a name (suspects: "RH"), they do not abbreviate one
+            found = {root(e) for c in set(short[1:]) for e in expansions.get((short[0], c), ())
+                     if _compatible(k, e) and abbreviates(short, self.display(e))}
+            if len(found) == 1:
+                union(found.pop(), k)
 
     def display(self, key: str) -> str:
         return min(self.names[key].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+
+
+def _compatible(a: str, b: str) -> bool:
+    la, lb = a.split(":", 1)[0], b.split(":", 1)[0]
+    return la == lb or {la, lb} == {"LOC", "ORG"}
 
 
 class CorpusNil:
@@ -123,6 +176,8 @@ class CorpusNil:
         for span in doc.spans:
             if span.link and span.link.is_nil:
                 span.link.id, span.link.name = self.assignment[span.link.nil_key]
+                if span.label in ("LOC", "ORG"):  # the cluster decided which of the two it is
+                    span.label = span.link.id.split(":")[1].upper()
         return doc
 
 

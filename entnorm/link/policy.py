@@ -37,6 +37,8 @@ class Policy:
     type_factor: dict = field(default_factory=lambda: {("LOC", "ORG"): 0.75, ("ORG", "LOC"): 0.75})
     other_type_factor: float = 0.3     # PER vs place/org, + other_type_prior x prior: a famous exact name survives
     other_type_prior: float = 0.25     # an NER slip (Moskow tagged PER), an obscure one does not (Rote the island)
+    retype_factor: float = 0.8         # ... unless no entity of the NER's type carries the exact name (Lvov tagged
+                                       # PER is Lviv): then the knowledge base decides the type
     # ranking
     prior_floor: float = 0.6
     prior_weight: float = 0.4
@@ -52,16 +54,18 @@ class Policy:
     # corpus-level NIL clustering
     nil_min_similarity: float = 0.9
 
-    def type_agreement(self, label: str, entity_type: str, prior: float = 0.0) -> float:
+    def type_agreement(self, label: str, entity_type: str, prior: float = 0.0, retyped: bool = False) -> float:
+        """`retyped`: the name is an exact alias and no entity of the NER's type carries it."""
         if not label or label == entity_type:
             return 1.0
-        return self.type_factor.get((label, entity_type), self.other_type_factor + self.other_type_prior * prior)
+        factor = self.type_factor.get((label, entity_type), self.other_type_factor + self.other_type_prior * prior)
+        return max(factor, self.retype_factor) if retyped else factor
 
     def rank_factors(self, quality: float, label: str, entity, country_share: float = 0.0,
-                     in_document: bool = False) -> dict[str, float]:
+                     in_document: bool = False, retyped: bool = False) -> dict[str, float]:
         """The factors whose product is a candidate's rank weight (see the module docstring)."""
         return {"match": min(1.0, quality / self.quality["alias"]),
-                "type": self.type_agreement(label, entity.type, entity.prior),
+                "type": self.type_agreement(label, entity.type, entity.prior, retyped),
                 "prior": self.prior_floor + self.prior_weight * entity.prior,
                 "coherence": 1 + self.coherence_bonus * country_share,
                 "document": self.document_bonus if in_document else 1.0}

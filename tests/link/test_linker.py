@@ -65,3 +65,29 @@ def test_every_link_is_explained(mini_linker):
     for l in link(mini_linker, text, [("Yoon Suk Yeol", "PER"), ("Yun", "PER"), ("KCNA", "ORG")]).values():
         assert 0 <= l.score <= 1 and l.method in {"exact", "alias", "key", "fuzzy", "context", "nil"}
         assert l.is_nil or l.matched
+
+
+def test_legal_forms_do_not_split_a_company(tmp_path):
+    from entnorm.kb.loader import compile_kb
+    from entnorm.link.linker import Linker
+
+    (tmp_path / "a.yaml").write_text("- {id: Q1, type: ORG, name: PT Telekomunikasi Indonesia Tbk, aliases: [Telkom]}\n")
+    linker = Linker(compile_kb([tmp_path / "a.yaml"]))
+    for form in ("Telekomunikasi Indonesia", "PT Telkom Tbk", "Telkom (Persero)", "PT Telekomunikasi Indonesia Tbk"):
+        assert linker.link_document([Span(0, len(form), "ORG", form)])[0].id == "Q1", form
+
+
+def test_kb_decides_the_type_when_no_entity_of_the_ner_type_has_the_name(tmp_path):
+    from entnorm.kb.loader import compile_kb
+    from entnorm.link.linker import Linker
+
+    (tmp_path / "a.yaml").write_text("- {id: Q36036, type: LOC, name: Lviv, aliases: [Lvov], prior: 0.3}\n"
+                                     "- {id: Q2, type: LOC, name: Hope, prior: 0.3}\n"
+                                     "- {id: Q3, type: PER, name: Hope, prior: 0.3}\n"
+                                     "- {id: Q4, type: LOC, name: Kampala, prior: 0.9}\n")
+    linker = Linker(compile_kb([tmp_path / "a.yaml"]))
+    link = linker.link_document([Span(0, 4, "PER", "Lvov")])[0]
+    assert link.id == "Q36036" and "NER said PER" in link.matched
+    assert linker.link_document([Span(0, 4, "LOC", "Hope")])[0].id == "Q2"  # a PER of that name exists: types decide
+    assert linker.link_document([Span(0, 7, "ORG", "Kampalo")])[0].is_nil   # no fuzzy link across types
+    assert linker.link_document([Span(0, 7, "LOC", "Kampalo")])[0].id == "Q4"

@@ -17,5 +17,36 @@ def test_clusterer_merges_variants_and_is_order_independent():
     assert results[0] == results[1]
     a = results[0]
     assert a["PER:hongminho"] == a["PER:hongminhu"]
-    assert a["PER:hong"] != a["PER:hongminho"]          # a lone surname is not merged into a full name
-    assert a["LOC:hongminho"][0].startswith("nil:loc:")   # labels never merge
+    assert a["PER:hong"] == a["PER:hongminho"]          # the one person of the corpus called Hong
+    assert a["LOC:hongminho"][0].startswith("nil:loc:")   # PER never merges with other labels
+
+
+def assign(*items):
+    c = NilClusterer()
+    for k, name in items:
+        c.add(k, name)
+    return c.assign()
+
+
+def test_a_lone_name_shared_by_two_people_stays_apart():
+    a = assign(("PER:rio", "Rio"), ("PER:rioharianto", "Rio Haryanto"), ("PER:riosaputra", "Rio Saputra"))
+    assert len({a["PER:rio"], a["PER:rioharianto"], a["PER:riosaputra"]}) == 3
+    a = assign(("PER:rio", "Rio"), ("PER:rioharianto", "Rio Haryanto"))
+    assert a["PER:rio"] == a["PER:rioharianto"]
+
+
+def test_place_and_org_labels_of_one_name_are_one_entity_decided_by_majority():
+    a = assign(("ORG:volfsburg", "Wolfsburg"), ("ORG:volfsburg", "Wolfsburg"), ("LOC:volfsburg", "Wolfsburg"))
+    assert a["ORG:volfsburg"] == a["LOC:volfsburg"] and a["LOC:volfsburg"][0] == "nil:org:volfsburg"
+
+
+def test_acronyms_join_their_one_expansion_but_not_initials_of_people():
+    a = assign(("ORG:bumn", "BUMN"), ("ORG:badanusahamiliknegara", "Badan Usaha Milik Negara"),
+               ("ORG:kemenkeu", "Kemenkeu"), ("ORG:kementeriankeuangan", "Kementerian Keuangan"),
+               ("PER:rh", "RH"), ("PER:rinihapsari", "Rini Hapsari"))
+    assert a["ORG:bumn"] == a["ORG:badanusahamiliknegara"]
+    assert a["ORG:kemenkeu"] == a["ORG:kementeriankeuangan"]
+    assert a["PER:rh"] != a["PER:rinihapsari"]
+    two = assign(("ORG:kpk", "KPK"), ("ORG:komisipemberantasankorupsi", "Komisi Pemberantasan Korupsi"),
+                 ("ORG:komisiperlindungananak", "Komisi Perlindungan Konsumen"))
+    assert two["ORG:kpk"][0] == "nil:org:kpk"  # two expansions fit: no guess
