@@ -1,4 +1,4 @@
-"""Reconciliation benchmark on gold spans: `python bench/linking.py [--data tests/data/linking]`.
+"""Reconciliation benchmark on gold spans: `python bench/linking.py [--data tests/data/linking] [--realnews DIR]`.
 
 Compares, in one run, entnorm (gazetteer + linker + NIL clustering) against two do-it-yourself baselines:
 exact lower-case match, and unidecode + rapidfuzz WRatio >= 85 greedy clustering. Prints pairwise and
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -22,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz  # noqa: E402
 from unidecode import unidecode  # noqa: E402
 
-from entnorm.doc import Span  # noqa: E402
+from entnorm.doc import Doc, Span  # noqa: E402
 from entnorm.kb.loader import load_kb  # noqa: E402
 from entnorm.link.linker import Linker  # noqa: E402
-from entnorm.link.nil import NilClusterer  # noqa: E402
+from entnorm.link.nil import reconcile  # noqa: E402
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -34,15 +36,15 @@ def read_jsonl(path: Path) -> list[dict]:
 
 # -- systems: each maps a list of documents (lists of Span) to a cluster ID per mention ------------
 def entnorm_system(linker: Linker):
+    """The library's own path: per-document links, then corpus-level NIL reconciliation (`reconcile`)."""
     def run(docs: list[list[Span]]) -> list[list[str]]:
-        links = [linker.link_document(d) for d in docs]
-        nil = NilClusterer()
-        for doc in links:
-            for l in doc:
-                if l.is_nil:
-                    nil.add(l.nil_key, l.name)
-        final = nil.assign()
-        return [[l.id if not l.is_nil else final[l.nil_key][0] for l in doc] for doc in links]
+        annotated = []
+        for spans in docs:
+            spans = [replace(s, link=None) for s in spans]
+            for span, link in zip(spans, linker.link_document(spans)):
+                span.link = link
+            annotated.append(Doc("", spans))
+        return [[s.link.id for s in doc.spans] for doc in reconcile(annotated)]
     return run
 
 
@@ -113,6 +115,40 @@ def pair_accuracy(system, pairs, should_merge: bool) -> tuple[float, list]:
     return 1 - len(wrong) / max(1, n), wrong
 
 
+QID = re.compile(r"Q[1-9]\d*")
+
+
+def real_news(system, data: Path) -> dict:
+    """The real-news dev set (tests/data/realnews): clusters across documents on gold spans, plus how the IDs
+    compare with the gold QIDs: accuracy over mentions whose entity has a QID, precision of the QIDs output, and
+    the share of out-of-knowledge-base mentions that got a QID anyway."""
+    documents = read_jsonl(data / "documents.jsonl")
+    entities = {e["entity"]: e for e in read_jsonl(data / "entities.jsonl")}
+    docs = [[Span(m["start"], m["end"], m["label"], m["text"]) for m in d["mentions"]] for d in documents]
+    gold = [m["entity"] for d in documents for m in d["mentions"]]
+    domains = [d.get("domain", "") for d in documents for _ in d["mentions"]]
+    texts = [m["text"] for d in documents for m in d["mentions"]]
+    pred = [cid for d in system(docs) for cid in d]
+    out = {k: round(v, 4) for k, v in cluster_metrics(gold, pred).items()}
+    gold_qid = [entities[g].get("qid") for g in gold]
+    with_qid = [i for i, q in enumerate(gold_qid) if q]
+    output_qid = [i for i, p in enumerate(pred) if QID.fullmatch(p)]
+    out_of_kb = [i for i, g in enumerate(gold) if entities[g].get("nil")]
+    out.update(mentions=len(gold), qid_accuracy=round(sum(pred[i] == gold_qid[i] for i in with_qid) / max(1, len(with_qid)), 4),
+               qid_precision=round(sum(pred[i] == gold_qid[i] for i in output_qid) / max(1, len(output_qid)), 4),
+               out_of_kb_linked=round(sum(bool(QID.fullmatch(pred[i])) for i in out_of_kb) / max(1, len(out_of_kb)), 4),
+               mentions_with_qid=len(with_qid), mentions_out_of_kb=len(out_of_kb))
+    out["by_domain"] = {}
+    for domain in sorted(set(domains)):
+        idx = [i for i, d in enumerate(domains) if d == domain]
+        m = cluster_metrics([gold[i] for i in idx], [pred[i] for i in idx])
+        out["by_domain"][domain] = {"mentions": len(idx), "b3_f1": round(m["b3_f1"], 4)}
+    out.update(errors(gold, pred, texts))
+    out["wrong_qids"] = sorted(Counter(f"{texts[i]} -> {pred[i]} (gold {gold[i]}: {gold_qid[i] or 'no QID'})"
+                                       for i in output_qid if pred[i] != gold_qid[i]).items(), key=lambda kv: -kv[1])
+    return out
+
+
 def speed(kb, n: int = 10_000, seed: int = 7) -> dict:
     """Link `n` mentions against the full gazetteer with a cold candidate cache: gazetteer aliases, half of
     them perturbed (typo, case, hyphen) so that key and fuzzy search run too, in documents of 20 mentions."""
@@ -140,6 +176,8 @@ def main(argv=None):
     ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "linking")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "linking.json")
     ap.add_argument("--show", type=int, default=50, help="errors listed per system")
+    ap.add_argument("--realnews", type=Path, default=ROOT / "tests" / "data" / "realnews",
+                    help="real-news dev set (skipped when absent)")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -172,13 +210,26 @@ def main(argv=None):
                                     "variant_misses": var_wrong, "confusable_merges": con_wrong}
         print(f"{name:22s} {m['b3_p']:6.3f} {m['b3_r']:6.3f} {m['b3_f1']:6.3f} {m['pair_p']:6.3f} "
               f"{m['pair_r']:6.3f} {m['pair_f1']:7.3f} {m['false_merges_per_100']:10.2f} {var_acc:8.3f} {con_acc:8.3f}")
+    if not (args.realnews / "documents.jsonl").is_file() and (args.realnews / "annotations.yaml").is_file():
+        print(f"\nreal news: skipped, {args.realnews}/documents.jsonl not built "
+              f"(python {args.realnews}/build_realnews.py build, from the shared corpora)")
+    if (args.realnews / "documents.jsonl").is_file():
+        rn = results["real_news"] = real_news(systems["entnorm"], args.realnews)
+        print(f"\nreal news ({rn['mentions']} gold mentions, {rn['entities']} entities, {args.realnews}):\n"
+              f"  B3 P {rn['b3_p']:.3f}  R {rn['b3_r']:.3f}  F1 {rn['b3_f1']:.3f}   pair F1 {rn['pair_f1']:.3f}   "
+              f"QID accuracy {rn['qid_accuracy']:.3f} (of {rn['mentions_with_qid']} with a gold QID)   "
+              f"QID precision {rn['qid_precision']:.3f}   out-of-KB mentions given a QID {rn['out_of_kb_linked']:.3f} "
+              f"(of {rn['mentions_out_of_kb']})")
+        print("  by domain: " + ", ".join(f"{d} {v['b3_f1']:.3f} ({v['mentions']})" for d, v in rn["by_domain"].items()))
     results["speed"] = speed(linker.kb)
     print(f"\nspeed: {results['speed']['mentions']} mentions (cold cache, half perturbed) linked in "
           f"{results['speed']['seconds']} s = {results['speed']['mentions_per_s']}/s")
-    mine = results["systems"]["entnorm"]
+    mine, rn = results["systems"]["entnorm"], results.get("real_news", {})
     for title, items in (("false merges", mine["false_merges"]), ("splits", mine["splits"]),
                          ("variant pairs not merged", mine["variant_misses"]),
-                         ("confusable pairs merged", mine["confusable_merges"])):
+                         ("confusable pairs merged", mine["confusable_merges"]),
+                         ("real-news false merges", rn.get("false_merges", {})), ("real-news splits", rn.get("splits", {})),
+                         ("real-news wrong QIDs", dict(rn.get("wrong_qids", [])))):
         print(f"\nentnorm {title} ({len(items)}):")
         for item in list(items.items() if isinstance(items, dict) else items)[: args.show]:
             print("  ", item)

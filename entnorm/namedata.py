@@ -96,3 +96,12 @@ LEGAL_FORMS_TRAILING = frozenset({"tbk", "persero", "co", "inc", "corp", "corpor
 
 # Words an acronym skips (Badan Pengawas Obat dan Makanan = BPOM).
 ACRONYM_STOPWORDS = frozenset({"dan", "untuk", "dari", "di", "ke", "of", "the", "and", "for", "yang", "atau", "&"})
+
+# Head words naming what kind of place or institution follows: the word after them is a name of its own
+# (Sungai Amazon is not Amazon, Bengawan Solo is not Solo, Universitas Indonesia is not Indonesia).
+CLASS_WORDS = frozenset({
+    "sungai", "bengawan", "kali", "gunung", "pegunungan", "pulau", "kepulauan", "danau", "teluk", "selat", "laut",
+    "samudra", "samudera", "pantai", "tanjung", "lembah", "jalan", "jl", "kota", "kabupaten", "kecamatan", "desa",
+    "kelurahan", "provinsi", "propinsi", "universitas", "institut", "sekolah", "stadion", "bandara", "pelabuhan",
+    "stasiun", "terminal", "masjid", "gereja", "candi", "pura", "istana", "museum", "hotel", "rumah", "rs", "taman",
+    "river", "mount", "lake", "island", "university", "stadium", "airport", "port", "hotel", "museum", "bay"})

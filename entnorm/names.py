@@ -164,6 +164,11 @@ def _joined_similarity(a: NameKeys, b: NameKeys, min_token: float) -> float:
     return sim if sim >= min_token else 0.0
 
 
+def is_latin(text: str) -> bool:
+    """No letters outside the Latin script (accented Latin letters included)."""
+    return text.isascii() or all(not c.isalpha() or c < "\u0250" or "\u1e00" <= c <= "\u1eff" for c in text)
+
+
 def strip_legal_form(text: str) -> str:
     """The name without company legal forms (PT Telkom Indonesia Tbk -> Telkom Indonesia); `text` itself when it
     has none or is nothing else (PT)."""

@@ -126,6 +126,7 @@ def annotate_stream(nlp, records: Iterable, sink: Callable[[dict], None], *, bat
             if on_batch:
                 on_batch(stats)
         nil.finish()
+        stats.nil -= nil.n_relinked
         stats.nil_ids, stats.linked = nil.n_ids, stats.entities - stats.nil
         scratch.seek(0)
         for _ in range(stats.records):

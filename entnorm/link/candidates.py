@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from ..kb.index import KnowledgeBase
 from ..kb.schema import PARENTHESIS
-from ..names import NameKeys, aligned_similarity, name_keys, strip_legal_form
+from ..names import NameKeys, aligned_similarity, is_latin, name_keys, strip_legal_form
 from .policy import Policy
 
 
@@ -45,7 +45,10 @@ class CandidateFinder:
         if not keys.key:
             return ()
         kb, q = self.kb, self.policy.quality
-        hits = kb.exact(keys.folded)
+        # Latin-script text is matched against Latin-script aliases only: a transliterated alias is a spelling
+        # of another script (Рим -> "rim" is Rome, not RIM; 達博拉 -> "da bo la" is not "Bola")
+        usable = (lambda aliases: [a for a in aliases if is_latin(kb.alias(a)[1])]) if is_latin(text) else list
+        hits = usable(kb.exact(keys.folded))
         if hits:
             cands = best_per_entity(self._exact_or_alias(keys, a) for a in hits)
             if any(c.method == "exact" for c in cands):
@@ -53,13 +56,13 @@ class CandidateFinder:
                 # (Papua the province, not "Papua" for Papua Nugini)
                 cands = [c for c in cands if not self._is_truncation(keys, c.entity)]
             return tuple(cands)
-        hits = [a for a in kb.same_key(keys.key) if self._agrees(keys, a)]
+        hits = [a for a in usable(kb.same_key(keys.key)) if self._agrees(keys, a)]
         if not hits and len(keys.tokens) > 1:  # another word order: Suk Yeol Yoon, Jong-un Kim
-            hits = [a for a in kb.same_tokenset(keys.tokenset) if self._agrees(keys, a)]
+            hits = [a for a in usable(kb.same_tokenset(keys.tokenset)) if self._agrees(keys, a)]
         if hits:
             return tuple(best_per_entity(self._candidate(a, "key", q["key"]) for a in hits))
         if len(keys.key) >= self.policy.fuzzy_min_chars:
-            fuzzy = self._fuzzy(keys)
+            fuzzy = self._fuzzy(keys, usable)
             if fuzzy:
                 return tuple(fuzzy)
         if len(keys.tokens) == 1:
@@ -82,7 +85,7 @@ class CandidateFinder:
         name = name_keys(PARENTHESIS.sub("", self.kb.entity(entity).name)).folded.split()
         return len(name) > len(keys.folded.split()) and set(keys.folded.split()) < set(name)
 
-    def _fuzzy(self, keys: NameKeys) -> list[Candidate]:
+    def _fuzzy(self, keys: NameKeys, usable) -> list[Candidate]:
         pool = set(self.kb.same_skeleton(keys.skeleton))
         prefix = keys.key[:3]
         block = self.kb.key_prefix(prefix)
@@ -91,7 +94,7 @@ class CandidateFinder:
                                              score_cutoff=self.policy.fuzzy_block_cutoff,
                                              limit=self.policy.fuzzy_block_limit, processor=None):
                 pool.add(block[pos])
-        sims = ((a, aligned_similarity(keys, name_keys(self.kb.alias(a)[1]))) for a in pool)
+        sims = ((a, aligned_similarity(keys, name_keys(self.kb.alias(a)[1]))) for a in usable(pool))
         return best_per_entity(self._candidate(a, "fuzzy", round(self.policy.fuzzy_scale * sim, 4))
                                for a, sim in sims if sim >= self.policy.fuzzy_min)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..doc import Link
+from ..namedata import CLASS_WORDS
 from ..names import abbreviates, aligned_similarity, fold, name_keys, strip_legal_form
 
 
@@ -46,10 +47,21 @@ class NilClusterer:
         self.min_similarity = min_similarity
         self.counts: Counter = Counter()          # nil_key -> mentions
         self.names: dict[str, Counter] = defaultdict(Counter)  # nil_key -> surface names
+        self.known: dict[str, tuple[str, str]] = {}  # linked entity id -> (type, name)
+        self.known_words: dict[str, set[str]] = defaultdict(set)  # first/last word of its names -> entity ids
 
     def add(self, key: str, name: str) -> None:
         self.counts[key] += 1
         self.names[key][name] += 1
+
+    def add_known(self, entity_id: str, entity_type: str, name: str, forms) -> None:
+        """An entity the corpus links to the knowledge base, with the multi-word forms it goes by (its mentions
+        and aliases): a lone NIL word elsewhere in the corpus may be short for it (Zulkifli, Madrid)."""
+        if entity_id not in self.known:
+            self.known[entity_id] = (entity_type, name)
+        for form in forms:
+            for word in _short_forms(form, entity_type):
+                self.known_words[word].add(entity_id)
 
     def assign(self) -> dict[str, tuple[str, str]]:
         """nil_key -> (final id, display name) after merging close variants."""
@@ -74,13 +86,18 @@ class NilClusterer:
                     if aligned_similarity(name_keys(self.display(a)), name_keys(self.display(b))) >= self.min_similarity:
                         union(a, b)
         self._merge_place_org(union)
-        self._attach_name_words(parent, root)
+        known = self._attach_name_words(parent, root)
         self._attach_acronyms(root, union)
         clusters = defaultdict(list)
         for k in self.counts:
             clusters[root(k)].append(k)
         out = {}
         for members in clusters.values():
+            target = next((known[k] for k in members if k in known), None)
+            if target:  # the cluster is a short form of a linked entity
+                for k in members:
+                    out[k] = (target, self.known[target][1])
+                continue
             head = min(members, key=lambda k: (-len(name_keys(self.display(k)).tokens), -self.counts[k], k))
             labels = Counter()
             for k in members:
@@ -103,20 +120,28 @@ class NilClusterer:
             for other in members[1:]:
                 union(members[0], other)
 
-    def _attach_name_words(self, parent: dict, root) -> None:
-        """A lone PER word (Peskov, Rio) joins the one multi-word NIL person of the corpus whose family name
-        (last word) or given name (first word) it is; with two or more such people (Hong Min, Hong Gil-dong)
-        it stays apart."""
+    def _attach_name_words(self, parent: dict, root) -> dict[str, str]:
+        """A lone NIL word (Peskov, Rio, Leicester, Zulkifli) is short for the one name of the corpus whose first
+        or last word it is, of a compatible label (PER with PER; LOC and ORG together): a multi-word NIL name
+        (joined) or an entity linked elsewhere in the corpus (returned: nil_key -> entity id). With two or more
+        such names (Hong Min, Hong Gil-dong) it stays apart."""
         by_word = defaultdict(set)
         for k in self.counts:
-            tokens = name_keys(self.display(k)).tokens
-            if k.startswith("PER:") and len(tokens) > 1:
-                by_word[tokens[-1]].add(root(k))
-                by_word[tokens[0]].add(root(k))
+            for word in _short_forms(self.display(k), k.split(":", 1)[0]):
+                by_word[word].add((_group(k), root(k)))
+        for word, ids in self.known_words.items():
+            by_word[word].update(("PER" if self.known[i][0] == "PER" else "LOC/ORG", "=" + i) for i in ids)
+        known = {}
         for k in sorted(self.counts):
             tokens = name_keys(self.display(k)).tokens
-            if k.startswith("PER:") and len(tokens) == 1 and len(by_word.get(tokens[0], ())) == 1:
-                parent[root(k)] = next(iter(by_word[tokens[0]]))
+            targets = {t for g, t in by_word.get(tokens[0], ()) if g == _group(k)} if len(tokens) == 1 else ()
+            if len(targets) == 1:
+                target = targets.pop()
+                if target.startswith("="):
+                    known[k] = target[1:]
+                else:
+                    parent[root(k)] = target
+        return known
 
     def _attach_acronyms(self, root, union) -> None:
         """A one-word place or organisation name joins the one multi-word name of the corpus it abbreviates, of
@@ -139,6 +164,21 @@ class NilClusterer:
         return min(self.names[key].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
 
 
+def _short_forms(name: str, label: str) -> tuple[str, ...]:
+    """The words a multi-word name may be shortened to: its first and last word (phonetic tokens); for a place
+    or organisation not the last one after a class word (Sungai Amazon is not Amazon)."""
+    tokens = name_keys(name).tokens
+    if not 1 < len(tokens) <= 4:
+        return ()
+    if label != "PER" and fold(name).split()[0] in CLASS_WORDS:
+        return ()
+    return tokens[0], tokens[-1]
+
+
+def _group(key: str) -> str:
+    return "PER" if key.startswith("PER:") else "LOC/ORG"
+
+
 def _compatible(a: str, b: str) -> bool:
     la, lb = a.split(":", 1)[0], b.split(":", 1)[0]
     return la == lb or {la, lb} == {"LOC", "ORG"}
@@ -147,17 +187,21 @@ def _compatible(a: str, b: str) -> bool:
 class CorpusNil:
     """Corpus-level NIL IDs over a stream: `observe` every Doc, `finish`, then `rewrite` every Doc."""
 
-    def __init__(self, min_similarity: float = 0.9):
+    def __init__(self, min_similarity: float = 0.9, corpus_context_score: float = 0.8):
         self.clusterer = NilClusterer(min_similarity)
+        self.corpus_context_score = corpus_context_score
         self.assignment: dict[str, tuple[str, str]] | None = None
 
     def observe(self, doc) -> int:
-        """Count one document's NIL mentions; returns how many there were."""
+        """Count one document's NIL mentions (returns how many there were) and note its linked entities."""
         n = 0
         for span in doc.spans:
-            if span.link and span.link.is_nil:
-                self.clusterer.add(span.link.nil_key, span.link.name)
+            link = span.link
+            if link and link.is_nil:
+                self.clusterer.add(link.nil_key, link.name)
                 n += 1
+            elif link and link.entity is not None:
+                self.clusterer.add_known(link.id, link.entity.type, link.name, [span.text, *link.entity.aliases[:10]])
         return n
 
     def finish(self) -> dict[str, tuple[str, str]]:
@@ -167,17 +211,27 @@ class CorpusNil:
     @property
     def n_ids(self) -> int:
         """Distinct NIL entities after clustering."""
-        return len({ent_id for ent_id, _ in (self.assignment or {}).values()})
+        return len({ent_id for ent_id, _ in (self.assignment or {}).values() if ent_id.startswith("nil:")})
+
+    @property
+    def n_relinked(self) -> int:
+        """NIL mentions that turned out to be short for an entity linked elsewhere in the corpus."""
+        return sum(n for k, n in self.clusterer.counts.items()
+                   if self.assignment and not self.assignment[k][0].startswith("nil:"))
 
     def rewrite(self, doc):
         """Give one document's NIL spans their corpus-level ID and name (in place; returns the doc)."""
         if self.assignment is None:
             raise RuntimeError("call finish() after observing every document, before rewrite()")
         for span in doc.spans:
-            if span.link and span.link.is_nil:
-                span.link.id, span.link.name = self.assignment[span.link.nil_key]
-                if span.label in ("LOC", "ORG"):  # the cluster decided which of the two it is
-                    span.label = span.link.id.split(":")[1].upper()
+            link = span.link
+            if link and link.is_nil:
+                link.id, link.name = self.assignment[link.nil_key]
+                if not link.id.startswith("nil:"):  # short for an entity linked elsewhere in the corpus
+                    link.method, link.matched, link.nil_key = "context", link.name, ""
+                    link.score = self.corpus_context_score
+                elif span.label in ("LOC", "ORG"):  # the cluster decided which of the two it is
+                    span.label = link.id.split(":")[1].upper()
         return doc
 
 

@@ -89,5 +89,5 @@ def test_kb_decides_the_type_when_no_entity_of_the_ner_type_has_the_name(tmp_pat
     link = linker.link_document([Span(0, 4, "PER", "Lvov")])[0]
     assert link.id == "Q36036" and "NER said PER" in link.matched
     assert linker.link_document([Span(0, 4, "LOC", "Hope")])[0].id == "Q2"  # a PER of that name exists: types decide
-    assert linker.link_document([Span(0, 7, "ORG", "Kampalo")])[0].is_nil   # no fuzzy link across types
-    assert linker.link_document([Span(0, 7, "LOC", "Kampalo")])[0].id == "Q4"
+    assert linker.link_document([Span(0, 8, "ORG", "Kampalah")])[0].is_nil   # no fuzzy link across types
+    assert linker.link_document([Span(0, 8, "LOC", "Kampalah")])[0].id == "Q4"

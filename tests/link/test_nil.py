@@ -50,3 +50,17 @@ def test_acronyms_join_their_one_expansion_but_not_initials_of_people():
     two = assign(("ORG:kpk", "KPK"), ("ORG:komisipemberantasankorupsi", "Komisi Pemberantasan Korupsi"),
                  ("ORG:komisiperlindungananak", "Komisi Perlindungan Konsumen"))
     assert two["ORG:kpk"][0] == "nil:org:kpk"  # two expansions fit: no guess
+
+
+def test_a_lone_word_is_short_for_the_one_linked_entity_of_the_corpus_that_carries_it():
+    c = NilClusterer()
+    c.add("ORG:madrid", "Madrid")
+    c.add("LOC:amazon", "Amazon")
+    c.add("PER:zulkifli", "Zulkifli")
+    c.add_known("Q8682", "ORG", "Real Madrid", ["Real Madrid", "Real Madrid CF"])
+    c.add_known("Q1", "LOC", "Sungai Amazon", ["Sungai Amazon"])   # a class word: the river is not "Amazon"
+    c.add_known("Q2", "PER", "Zulkifli Hasan", ["Zulkifli Hasan"])
+    c.add_known("Q3", "PER", "Zulkifli Lubis", ["Zulkifli Lubis"])  # two people: no guess
+    a = c.assign()
+    assert a["ORG:madrid"] == ("Q8682", "Real Madrid")
+    assert a["LOC:amazon"][0].startswith("nil:") and a["PER:zulkifli"][0].startswith("nil:")

@@ -256,10 +256,17 @@ def _flatten(obj, out):
         out.append(obj)
 
 
+_INDEX = None
+
+
 def source_index():
     """name(normalised) -> list of (relpath, row preview, [QIDs in row]); also the set of QIDs per file."""
+    global _INDEX
+    if _INDEX is not None:
+        return _INDEX
     if CACHE.exists():
-        return pickle.load(open(CACHE, "rb"))
+        _INDEX = pickle.load(open(CACHE, "rb"))
+        return _INDEX
     names = defaultdict(list)
     qids_in = defaultdict(set)
     for rel, line, fields in _iter_source_rows():
@@ -277,6 +284,7 @@ def source_index():
                     names[n].append((rel, line, qids))
     idx = (dict(names), {k: v for k, v in qids_in.items()})
     pickle.dump(idx, open(CACHE, "wb"))
+    _INDEX = idx
     return idx
 
 
@@ -301,32 +309,53 @@ def _all_occ(text, surface):
     return [m.start() for m in re.finditer(re.escape(surface), text)]
 
 
-def build_document(doc, ents, surface_map, problems):
-    did = doc["id"]
-    if "markup" in doc:
-        lid = doc["src"].split(":", 1)[1]
-        raw = leipzig()[lid]
-        text, mentions = "", []
-        pos = 0
-        for m in re.finditer(r"\[\[([^\]|]+)\|([^\]|]+)(?:\|([A-Z]+))?\]\]", doc["markup"]):
-            text += doc["markup"][pos:m.start()]
-            surf, key, lab = m.group(1), m.group(2), m.group(3)
-            if key not in ents:
-                problems.append(f"{did}: unknown entity key {key!r}")
-                continue
-            s = len(text)
-            text += surf
-            mentions.append({"start": s, "end": len(text), "text": surf, "label": lab or ents[key][0], "entity": key})
-            pos = m.end()
-        text += doc["markup"][pos:]
-        if text != raw:
-            problems.append(f"{did}: markup text differs from Leipzig line {lid}:\n  {text}\n  {raw}")
-        return text, mentions
-    text, spans = load_src(doc["src"])
-    keys = doc.get("keys") or {}
-    drop = set(doc.get("drop") or [])
-    relabel = doc.get("relabel") or {}
-    spanfix = doc.get("span") or {}
+def slug(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+
+
+class Table:
+    """The expanded annotation table: clusters (hand-made) + auto out-of-KB clusters."""
+
+    def __init__(self, ann):
+        self.sources = ann.get("sources") or {}
+        self.ents = {}      # key -> [label, name, qid, qid_source]
+        self.alias = {}     # surface -> key
+        for key, (lab, name, qid, src, aliases) in (ann.get("clusters") or {}).items():
+            self.ents[key] = [lab, name, qid, self._resolve(qid, src) if qid else None]
+            for a in aliases:
+                a = str(a)
+                if a in self.alias and self.alias[a] != key:
+                    raise SystemExit(f"alias {a!r} given to {self.alias[a]} and {key}")
+                self.alias[a] = key
+
+    def _resolve(self, qid, src):
+        rel = self.sources.get(src, src)
+        if rel.startswith("main/"):
+            return rel
+        p = DATA / rel
+        if p.is_dir():  # pick the first file (sorted) of the folder that holds the QID
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix in (".csv", ".tsv", ".jsonl") and qid_in_source(qid, str(f.relative_to(DATA))):
+                    return str(f.relative_to(DATA))
+            return rel
+        return rel
+
+    def key_for(self, surface, label, override=None):
+        key = override or self.alias.get(surface) or "nil:" + slug(surface)
+        if key not in self.ents:
+            if not key.startswith("nil:"):
+                raise KeyError(key)
+            self.ents[key] = [label, surface, None, None]
+        return key
+
+
+def build_document(did, src, edits, table, problems):
+    """NER-corpus document: gold spans -> mentions with cluster keys (edits: keys/drop/add/span)."""
+    text, spans = load_src(src)
+    keys = edits.get("keys") or {}
+    drop = set(edits.get("drop") or [])
+    spanfix = edits.get("span") or {}
     mentions = []
     for s, e, lab in spans:
         surf = text[s:e]
@@ -339,55 +368,108 @@ def build_document(doc, ents, surface_map, problems):
                 problems.append(f"{did}: span fix {surf!r}->{new!r} not found")
                 continue
             s, e, surf = cands[0], cands[0] + len(new), new
-        lab = relabel.get(surf, lab)
-        key = keys.get(surf, surface_map.get(surf))
-        if key is None:
-            problems.append(f"{did}: no entity key for {surf!r} ({lab})")
-            continue
-        if key not in ents:
-            problems.append(f"{did}: unknown entity key {key!r} for {surf!r}")
-            continue
-        mentions.append({"start": s, "end": e, "text": surf, "label": lab, "entity": key})
-    for surf, key, lab in doc.get("add") or []:
-        occ = _all_occ(text, surf)
+        key = table.key_for(surf, lab, keys.get(surf))
+        mentions.append({"start": s, "end": e, "text": surf, "label": table.ents[key][0], "entity": key,
+                         "gold_label": lab})
+    for item in edits.get("add") or []:
+        surf, key = item[0], item[1]
+        lab = item[2] if len(item) > 2 else None
         added = 0
-        for o in occ:
+        for o in _all_occ(text, surf):
             if any(m["start"] < o + len(surf) and o < m["end"] for m in mentions):
                 continue
-            mentions.append({"start": o, "end": o + len(surf), "text": surf, "label": lab, "entity": key})
+            k = table.key_for(surf, lab or "ORG", key)
+            mentions.append({"start": o, "end": o + len(surf), "text": surf, "label": table.ents[k][0], "entity": k,
+                             "gold_label": None})
             added += 1
         if not added:
             problems.append(f"{did}: add {surf!r} found no free occurrence")
-        if key not in ents:
-            problems.append(f"{did}: unknown entity key {key!r}")
+    mentions.sort(key=lambda m: m["start"])
+    return text, mentions
+
+
+def build_markup(did, lid, markup, table, problems):
+    """Leipzig sentence annotated by hand: [[surface|key]] or [[surface|key|LABEL]] (LABEL for new nil keys)."""
+    raw = leipzig()[str(lid)]
+    text, mentions, pos = "", [], 0
+    for m in re.finditer(r"\[\[([^\]|]+)\|([^\]|]+)(?:\|([A-Z]+))?\]\]", markup):
+        text += markup[pos:m.start()]
+        surf, key, lab = m.group(1), m.group(2), m.group(3)
+        if key == "-":
+            key = None
+        k = table.key_for(surf, lab or "PER", key)
+        s = len(text)
+        text += surf
+        mentions.append({"start": s, "end": len(text), "text": surf, "label": table.ents[k][0], "entity": k,
+                         "gold_label": None})
+        pos = m.end()
+    text += markup[pos:]
+    if text != raw:
+        problems.append(f"{did}: markup text differs from Leipzig line {lid}:\n  {text}\n  {raw}")
+    return text, mentions
+
+
+def build_spans(did, lid, spans, table, problems):
+    """Leipzig sentence annotated by hand as [surface, key|null, LABEL]: every occurrence of surface is marked
+    (longer surfaces first, no overlaps); key null -> its own out-of-KB cluster keyed by the surface."""
+    text = leipzig()[str(lid)]
+    mentions = []
+    for surf, key, lab in sorted(spans, key=lambda x: -len(x[0])):
+        occ = [o for o in _all_occ(text, surf)
+               if not any(m["start"] < o + len(surf) and o < m["end"] for m in mentions)]
+        if not occ:
+            problems.append(f"{did}: {surf!r} not found")
+            continue
+        k = table.key_for(surf, lab, key)
+        for o in occ:
+            mentions.append({"start": o, "end": o + len(surf), "text": surf, "label": table.ents[k][0], "entity": k,
+                             "gold_label": None})
     mentions.sort(key=lambda m: m["start"])
     return text, mentions
 
 
 def build():
     ann = yaml.safe_load(open(HERE / "annotations.yaml", encoding="utf-8"))
-    ents = ann["entities"]
-    surface_map = ann.get("surface") or {}
-    problems = []
-    docs_out, used = [], Counter()
-    seen_ids = set()
-    for doc in ann["documents"]:
-        if doc["id"] in seen_ids:
-            problems.append(f"duplicate document id {doc['id']}")
-        seen_ids.add(doc["id"])
-        text, mentions = build_document(doc, ents, surface_map, problems)
-        src = doc["src"]
-        if isinstance(src, list):
-            a, b = src[0], src[-1].rsplit(":", 1)[1]
-            src = f"{a}-{b}"
-        docs_out.append({"id": doc["id"], "source": src, "domain": doc["domain"], "text": text, "mentions": mentions})
+    table = Table(ann)
+    edits = ann.get("edits") or {}
+    problems, docs_out = [], []
+    n = 0
+    relabelled = 0
+
+    def emit(src_label, domain, text, mentions):
+        nonlocal n, relabelled
+        if not mentions:
+            return
+        n += 1
         for m in mentions:
-            used[m["entity"]] += 1
-    ent_out = []
-    for key, (lab, name, qid, qsrc) in ents.items():
-        if not used[key]:
-            continue
-        ent_out.append({"entity": key, "name": name, "label": lab, "qid": qid, "qid_source": qsrc, "nil": qid is None})
+            if m["gold_label"] and m["gold_label"] != m["label"]:
+                relabelled += 1
+            del m["gold_label"]
+        docs_out.append({"id": f"rn-{n:04d}", "source": src_label, "domain": domain, "text": text, "mentions": mentions})
+
+    for r in ann.get("ranges") or []:
+        name, split = r["corpus"].split(":")
+        for i in range(r["from"], r["to"] + 1):
+            src = f"{name}:{split}:{i}"
+            ed = edits.get(src) or {}
+            if ed.get("skip"):
+                continue
+            text, mentions = build_document(src, src, ed, table, problems)
+            emit(src, ed.get("domain", r["domain"]), text, mentions)
+    for d in ann.get("joined") or []:  # multi-sentence documents from corpora that keep article order
+        srcs = d["src"]
+        text, mentions = build_document(srcs[0], srcs, d, table, problems)
+        emit(f"{srcs[0]}-{srcs[-1].rsplit(':', 1)[1]}", d["domain"], text, mentions)
+    for d in ann.get("leipzig") or []:
+        if "m" in d:
+            text, mentions = build_markup(f"leipzig:{d['id']}", d["id"], d["m"], table, problems)
+        else:
+            text, mentions = build_spans(f"leipzig:{d['id']}", d["id"], d["spans"], table, problems)
+        emit(f"leipzig:{d['id']}", d["domain"], text, mentions)
+
+    used = Counter(m["entity"] for d in docs_out for m in d["mentions"])
+    ent_out = [{"entity": k, "name": v[1], "label": v[0], "qid": v[2], "qid_source": v[3], "nil": v[2] is None}
+               for k, v in table.ents.items() if used[k]]
     with open(HERE / "documents.jsonl", "w", encoding="utf-8") as fh:
         for d in docs_out:
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")
@@ -396,9 +478,9 @@ def build():
             fh.write(json.dumps(e, ensure_ascii=False) + "\n")
     for p in problems:
         print("BUILD PROBLEM:", p)
-    unused = [k for k in ents if not used[k]]
-    if unused:
-        print(f"note: {len(unused)} entity rows unused (not written): {unused[:20]}")
+    unused = [k for k in table.ents if not used[k]]
+    print(f"built {len(docs_out)} documents; {relabelled} mention labels differ from the corpus gold label "
+          f"(set to the cluster label); {len(unused)} hand clusters unused: {unused[:30]}")
     return problems
 
 
