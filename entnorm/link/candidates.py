@@ -10,6 +10,7 @@ Results are cached per surface form in a bounded LRU cache (news repeats its nam
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,8 @@ from rapidfuzz import fuzz, process
 
 from ..kb.index import KnowledgeBase
 from ..kb.schema import PARENTHESIS
+
+PARENTHESIS_CONTENT = re.compile(r"\(([^)]*)\)")
 from ..names import NameKeys, aligned_similarity, is_latin, name_keys, strip_legal_form
 from .policy import Policy
 
@@ -36,9 +39,12 @@ class CandidateFinder:
         self._block_texts = lru_cache(maxsize=4096)(lambda prefix: [kb.alias(a)[1] for a in kb.key_prefix(prefix)])
 
     def _find(self, text: str) -> tuple[Candidate, ...]:
-        found = self._find_form(text)
-        core = strip_legal_form(text)
-        return found if found or core == text else self._find_form(core)  # PT Telkom Tbk -> Telkom
+        """The candidates of the text as written, else of its core name (core_forms)."""
+        for form in (text, *core_forms(text)):
+            found = self._find_form(form)
+            if found:
+                return found
+        return ()
 
     def _find_form(self, text: str) -> tuple[Candidate, ...]:
         keys = name_keys(text)
@@ -120,6 +126,17 @@ class CandidateFinder:
             return []
         return [Candidate(best, "key", self.policy.quality["token"],
                           f"name token '{keys.folded}' of {self.kb.entity(best).name}")]
+
+
+def core_forms(text: str) -> list[str]:
+    """Shorter forms that name the same entity: without a parenthesis, then its content ("Komisi Pemberantasan
+    Korupsi (KPK)", "Basuki Tjahaja Purnama (Ahok)"), without a company's legal form (PT Telkom Tbk)."""
+    forms = []
+    if "(" in text:
+        forms.append(PARENTHESIS.sub("", text).strip())
+        forms += [inner.strip() for inner in PARENTHESIS_CONTENT.findall(text)]
+    forms.append(strip_legal_form(forms[0] if forms else text))
+    return [f for f in dict.fromkeys(forms) if f and f != text]
 
 
 def best_per_entity(cands) -> list[Candidate]:

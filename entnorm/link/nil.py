@@ -16,12 +16,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..doc import Link
+from ..kb.schema import PARENTHESIS
 from ..namedata import CLASS_WORDS
 from ..names import abbreviates, aligned_similarity, fold, name_keys, strip_legal_form
 
 
 def nil_key(label: str, form: str) -> str:
-    """"LABEL:phonetic key"; an organisation's key leaves out its legal form (PT Telkom Tbk = Telkom)."""
+    """"LABEL:phonetic key" of the name without a parenthesis ("Komisi Pemberantasan Korupsi (KPK)"); an
+    organisation's key leaves out its legal form (PT Telkom Tbk = Telkom)."""
+    form = PARENTHESIS.sub("", form).strip() or form
     return f"{label}:{name_keys(strip_legal_form(form) if label == 'ORG' else form).key}"
 
 
