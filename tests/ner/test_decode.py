@@ -1,6 +1,6 @@
 import numpy as np
 
-from entnorm.ner.corpora import LABELS, map_tag, repair_bio, spans
+from entnorm.ner.labels import BIO_LABELS as LABELS, map_tag, repair_bio, spans
 from entnorm.ner.decode import viterbi
 
 

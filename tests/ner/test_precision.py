@@ -6,9 +6,11 @@ The full comparison on the three test sets (>= 99.5% entity agreement, |dF1| <= 
 import pytest
 import torch
 
-from entnorm.ner.corpora import TEST_SETS, read_corpus, spans
+from entnorm.ner.corpora import TEST_SETS, read_corpus
+from entnorm.ner.labels import spans
 from entnorm.ner.metrics import span_scores
-from entnorm.ner.tagger import DEFAULT_MODEL, NerTagger, cpu_supports_bf16, resolve_precision
+from entnorm.ner.precision import cpu_supports_bf16, resolve_precision
+from entnorm.ner.tagger import DEFAULT_MODEL, NerTagger
 
 SLICE = 100  # sentences per test set: 300 in all, ~680 entities
 
