@@ -9,7 +9,7 @@ from entnorm.ner.corpora import read_corpus
 from entnorm.ner.metrics import span_scores
 from entnorm.ner.tagger import DEFAULT_MODEL, WINDOW_TOKENS, NerTagger, _batches
 
-from .support import needs_corpora, needs_model
+from .support import needs_corpora
 
 MESSY = [
     "Presiden Joko Widodo bertemu Vladimir Putin di Moskwa.\r\nBaca juga: KPK periksa 3 saksi\r\n",
