@@ -125,7 +125,7 @@ def export_baseline(model_dir: Path, out: Path) -> None:
     from transformers import BertConfig, BertForTokenClassification, PreTrainedTokenizerFast
 
     from entnorm import encoder
-    from entnorm.ner.tagger import artifact_weights
+    from entnorm.ner.artifact import artifact_weights
 
     weights, meta, config = artifact_weights(model_dir)
     labels = meta["labels"]
@@ -204,6 +204,25 @@ class Timer:
         return timed
 
 
+class BatchCounter:
+    """What the encoder is given, counted around `FastEncoder.head_logprobs(ids, lengths, ...)`: rows, real and
+    padded tokens, batches, and the sum of squared lengths (for the attention FLOPs)."""
+
+    def __init__(self):
+        self.stats = {"sequences": 0, "tokens": 0, "sq_tokens": 0, "padded_tokens": 0, "batches": 0}
+
+    def wrap(self, fn):
+        def counted(ids, lengths, *a, **k):
+            st = self.stats
+            st["sequences"] += len(lengths)
+            st["tokens"] += int(lengths.sum())
+            st["sq_tokens"] += int((lengths * lengths).sum())
+            st["padded_tokens"] += ids.numel()
+            st["batches"] += 1
+            return fn(ids, lengths, *a, **k)
+        return counted
+
+
 def row_entnorm(args) -> dict:
     t0 = time.perf_counter()
     from entnorm import pipeline
@@ -216,9 +235,8 @@ def row_entnorm(args) -> dict:
     docs = corpus(args.docs)
     for _ in nlp.pipe(docs[:8]):  # warm-up
         pass
-    tagger.stats = dict.fromkeys(tagger.stats, 0)
-    enc, tag, link, dump = Timer(), Timer(), Timer(), Timer()
-    tagger.model.head_logprobs = enc.wrap(tagger.model.head_logprobs)
+    enc, tag, link, dump, batches = Timer(), Timer(), Timer(), Timer(), BatchCounter()
+    tagger.model.head_logprobs = batches.wrap(enc.wrap(tagger.model.head_logprobs))
     tagger.tag = tag.wrap(tagger.tag)
     nlp.link = link.wrap(nlp.link)
     to_json = dump.wrap(lambda d: json.dumps(d.to_dict(), ensure_ascii=False))
@@ -235,14 +253,16 @@ def row_entnorm(args) -> dict:
             "encoder_s": enc.seconds, "tagger_s": tag.seconds, "link_s": link.seconds, "json_s": dump.seconds,
             "precision": tagger.precision, "threads": __import__("torch").get_num_threads(),
             "layers": len(tagger.model.layers),
-            "stats": tagger.stats, "entities": n_entities, "first_doc_spans": spans, "rss_mb": peak_rss_mb()}
+            "stats": batches.stats, "entities": n_entities, "first_doc_spans": spans, "rss_mb": peak_rss_mb()}
 
 
 def row_quality(args) -> dict:
     """fp32 vs each fast precision on the three test sets (corpus domain, as in the model's metrics.json)."""
-    from entnorm.ner.corpora import TEST_SETS, read_corpus, spans
+    from entnorm.ner.corpora import TEST_SETS, read_corpus
+    from entnorm.ner.labels import spans
     from entnorm.ner.metrics import span_scores
-    from entnorm.ner.tagger import NerTagger, cpu_supports_bf16
+    from entnorm.ner.precision import cpu_supports_bf16
+    from entnorm.ner.tagger import NerTagger
 
     set_threads(args)
     fast = ["int8"] + (["bf16"] if cpu_supports_bf16() else [])
@@ -305,7 +325,7 @@ def main(argv=None):
 
     import torch
 
-    from entnorm.ner.tagger import cpu_supports_bf16
+    from entnorm.ner.precision import cpu_supports_bf16
 
     set_threads(args)
     rows = args.rows.split(",")

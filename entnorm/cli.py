@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .jsonl import AtomicOutput, Input, encode
+from .ner.precision import PRECISIONS
 from .stream import Stats, StrictStop, annotate_stream
 
 PROG = "entnorm"
@@ -154,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--gazetteer", action="append", metavar="PATH",
                    help="gazetteer YAML file or directory (repeatable; default: the project gazetteer)")
     a.add_argument("--model", metavar="DIR", help="NER model directory (default: the shipped model)")
-    a.add_argument("--precision", choices=("auto", "bf16", "fp32", "int8"), default="auto",
+    a.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="NER compute precision (default: auto = $ENTNORM_PRECISION, else bf16 where the CPU has "
                    "native bf16, else fp32; int8 is opt-in)")
     a.add_argument("--batch-size", type=positive_int, default=64, metavar="N", help="records per batch (default 64)")
@@ -170,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "test sets, with the generic domain row (what annotate uses) and each corpus's own row. "
                        "Reads the corpora under $ENTNORM_DATA.")
     e.add_argument("--model", metavar="DIR", help="NER model directory (default: the shipped model)")
-    e.add_argument("--precision", choices=("fp32", "bf16", "int8"), default="fp32",
+    e.add_argument("--precision", choices=[p for p in PRECISIONS if p != "auto"], default="fp32",
                    help="compute precision (default fp32, the reference)")
     e.add_argument("--json", metavar="PATH", help="also write the scores as JSON")
     e.set_defaults(func=run_evaluate)

@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import settings
+from .labels import map_tag, repair_bio
 
-ENTITY_TYPES = ("PER", "LOC", "ORG")
-LABELS = ("O",) + tuple(f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I"))
-
-TYPE_MAP = {"PERSON": "PER", "PER": "PER", "PPL": "PER",
-            "PLACE": "LOC", "LOCATION": "LOC", "LOC": "LOC", "PLC": "LOC",
-            "ORGANISATION": "ORG", "ORGANIZATION": "ORG", "ORG": "ORG", "IND": "ORG"}
+# The rows of the tagger's domain embedding, in this order (stored in each artifact's meta.json): "generic" is
+# trained on a random share of every corpus and is what users get; each other row is one corpus's conventions.
+DOMAINS = ("generic", "nergrit", "nerui", "idner", "nerp")
 
 
 @dataclass
@@ -51,15 +49,6 @@ CORPUS_FILES = {
 TEST_SETS = (("nergrit", "test"), ("nerui", "test"), ("idner", "test"))
 
 
-def map_tag(tag: str) -> str:
-    """Corpus tag -> our BIO label; unknown types (NERP's EVT/FNB) become O."""
-    if tag == "O" or "-" not in tag:
-        return "O"
-    prefix, kind = tag.split("-", 1)
-    mapped = TYPE_MAP.get(kind)
-    return f"{prefix}-{mapped}" if mapped else "O"
-
-
 def read_corpus(key: tuple[str, str], data_dir: Path | None = None) -> list[Sentence]:
     spec = CORPUS_FILES[key]
     path = (data_dir or settings.data_dir()) / "ner" / spec.relpath
@@ -81,28 +70,6 @@ def read_corpus(key: tuple[str, str], data_dir: Path | None = None) -> list[Sent
     return sentences
 
 
-def repair_bio(tags: list[str]) -> list[str]:
-    """An I- that does not continue an entity of its type starts one (conlleval's reading)."""
-    out = []
-    for i, tag in enumerate(tags):
-        if tag.startswith("I-") and (i == 0 or out[-1] == "O" or out[-1][2:] != tag[2:]):
-            tag = "B-" + tag[2:]
-        out.append(tag)
-    return out
-
-
 def sentence_key(words: list[str]) -> str:
     """Normalised sentence text used to deduplicate training pools against test sets."""
     return re.sub(r"[\W_]+", "", " ".join(words).lower())
-
-
-def spans(tags: list[str]) -> list[tuple[int, int, str]]:
-    """BIO tags -> (start_word, end_word_exclusive, type)."""
-    out, start, kind = [], None, None
-    for i, tag in enumerate(list(tags) + ["O"]):
-        if start is not None and not (tag.startswith("I-") and tag[2:] == kind):
-            out.append((start, i, kind))
-            start = None
-        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
-            start, kind = i, tag[2:]
-    return out

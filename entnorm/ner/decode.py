@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .corpora import LABELS
+from .labels import BIO_LABELS
 
 _NEG = -1e9
 
 
-def _allowed(labels=LABELS) -> tuple[np.ndarray, np.ndarray]:
+def _allowed(labels=BIO_LABELS) -> tuple[np.ndarray, np.ndarray]:
     n = len(labels)
     trans = np.zeros((n, n), dtype=np.float32)
     start = np.zeros(n, dtype=np.float32)
@@ -38,3 +38,14 @@ def viterbi(logprobs: np.ndarray) -> list[int]:
     for t in range(len(logprobs) - 1, 0, -1):
         path.append(int(back[t, path[-1]]))
     return path[::-1]
+
+
+def best_path(logprobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Constrained BIO path and its per-word probabilities. When the per-word argmax already obeys the
+    constraints it is the Viterbi path (transitions are 0 or -inf), so Viterbi runs only where it does not."""
+    best = logprobs.argmax(axis=1)
+    if len(best):
+        ok = START[best[0]] == 0 and not (TRANSITIONS[best[:-1], best[1:]] != 0).any()
+        if not ok:
+            best = np.asarray(viterbi(logprobs), dtype=np.int64)
+    return best, np.exp(logprobs[np.arange(len(best)), best])

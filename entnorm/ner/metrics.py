@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .corpora import ENTITY_TYPES, spans
+from .labels import ENTITY_TYPES, spans
 
 
 def prf(tp: int, fp: int, fn: int) -> dict:

@@ -1,33 +1,28 @@
-"""The tagger network and its shipped artifact.
+"""The tagger network, for training: the rebuilt base BertModel + a linear BIO head.
 
-Network: the rebuilt base BertModel + a linear BIO head. The corpus a sentence follows ("domain") is fed
-through the token-type embedding, resized to one row per domain; domain 0 ("generic") is trained on a random
-share of every corpus and is what users get by default.
-
-Artifact (`entnorm/models/<name>/`): only what fine-tuning adds on top of the cached base. Each fine-tuned
-matrix is stored as an int8 delta from the base with one fp32 scale per row (~1 byte per trained weight);
-vectors, the domain embedding and the head are stored whole. `meta.json` names the labels, domains and base.
+The corpus a sentence follows ("domain", `corpora.DOMAINS`) is fed through the token-type embedding, resized to
+one row per domain; domain 0 ("generic") is trained on a random share of every corpus and is what users get by
+default. Saved and loaded as an artifact (`artifact.py`: only what fine-tuning adds on top of the cached base).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from .. import encoder
-from .corpora import LABELS
+from .artifact import artifact_weights
+from .corpora import DOMAINS
+from .labels import BIO_LABELS
 
-DOMAINS = ("generic", "nergrit", "nerui", "idner", "nerp")
-ARTIFACT_FORMAT = 1
 FROZEN = ("embeddings.word_embeddings.weight",)  # 96M parameters; training them costs 2.7x per step
 
 
 class Tagger(nn.Module):
     """`layers`: keep only the base's first N transformer layers (a smaller, faster tagger; None = all)."""
 
-    def __init__(self, bert: nn.Module, n_labels: int = len(LABELS), n_domains: int = len(DOMAINS),
+    def __init__(self, bert: nn.Module, n_labels: int = len(BIO_LABELS), n_domains: int = len(DOMAINS),
                  layers: int | None = None):
         super().__init__()
         if layers is not None and layers != bert.config.num_hidden_layers:
@@ -59,47 +54,9 @@ def new_tagger(layers: int | None = None) -> Tagger:
     return tagger
 
 
-def _quantize_rows(delta: torch.Tensor):
-    scale = delta.abs().amax(dim=1, keepdim=True).clamp_min(1e-12) / 127.0
-    return torch.round(delta / scale).to(torch.int8), scale.float()
-
-
-def save_artifact(tagger: Tagger, path: Path, meta: dict) -> None:
-    from safetensors.torch import save_file
-
-    base = {k: v for k, v in encoder.load_base_model().state_dict().items()}
-    out = {}
-    for name, value in tagger.state_dict().items():
-        value = value.detach().float().cpu()
-        key = name.removeprefix("bert.")
-        if key in FROZEN:
-            continue
-        if name.startswith("bert.") and value.dim() == 2 and key in base and base[key].shape == value.shape:
-            q, scale = _quantize_rows(value - base[key])
-            out[f"delta8:{key}"], out[f"scale:{key}"] = q, scale
-        else:
-            out[f"full:{name}"] = value.contiguous()
-    path.mkdir(parents=True, exist_ok=True)
-    save_file(out, str(path / "weights.safetensors"))
-    meta = dict(meta, format=ARTIFACT_FORMAT, labels=list(LABELS), domains=list(DOMAINS),
-                base=encoder.base_dir().name, layers=tagger.bert.config.num_hidden_layers)
-    (path / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
-
-
 def load_artifact(path: Path) -> tuple[Tagger, dict]:
-    from safetensors.torch import load_file
-
-    meta = json.loads((path / "meta.json").read_text())
-    if meta.get("format") != ARTIFACT_FORMAT:
-        raise ValueError(f"{path}: artifact format {meta.get('format')} is not {ARTIFACT_FORMAT}")
+    """The training network rebuilt from an artifact (for comparison with the inference path), in eval mode."""
+    weights, meta, _ = artifact_weights(Path(path))
     tagger = Tagger(encoder.load_base_model(), len(meta["labels"]), len(meta["domains"]), meta.get("layers"))
-    stored = load_file(str(path / "weights.safetensors"))
-    state = tagger.state_dict()
-    for key, value in stored.items():
-        kind, name = key.split(":", 1)
-        if kind == "delta8":
-            state["bert." + name] += value.float() * stored["scale:" + name]
-        elif kind == "full":
-            state[name] = value
-    tagger.load_state_dict(state)
+    tagger.load_state_dict({name: weights[name] for name in tagger.state_dict()})
     return tagger.eval(), meta

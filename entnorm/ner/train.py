@@ -20,11 +20,13 @@ from pathlib import Path
 import torch
 
 from .. import encoder
-from .corpora import LABELS, TEST_SETS, read_corpus, sentence_key
-from .features import MAX_TOKENS, Featurizer
-from .model import DOMAINS, new_tagger, save_artifact
+from .artifact import save_artifact
+from .corpora import DOMAINS, TEST_SETS, read_corpus, sentence_key
 from .evaluate import format_scores, score_model, score_rows
-from .tagger import resolve_precision
+from .features import MAX_TOKENS, Featurizer
+from .labels import BIO_LABELS
+from .model import new_tagger
+from .precision import PRECISIONS, resolve_precision
 
 DEV_SETS = (("nergrit", "dev"), ("nerui", "dev"), ("idner", "dev"))
 
@@ -57,7 +59,7 @@ def build_pool(corpora: list[str], log=print, sample: dict[str, int] | None = No
 
 
 def encode_pool(feat: Featurizer, sentences):
-    label_id = {l: i for i, l in enumerate(LABELS)}
+    label_id = {l: i for i, l in enumerate(BIO_LABELS)}
     out = []
     for s in sentences:
         f = feat.features(feat.word_pieces(s.words))
@@ -106,7 +108,7 @@ def model_predictor(model, feat: Featurizer, bf16: bool = True, batch_size: int 
                 idx = order[b : b + batch_size]
                 lp = torch.log_softmax(model(**feat.batch([feats[i] for i in idx], domain)).float(), -1).numpy()
                 for row, i in enumerate(idx):
-                    tags = [LABELS[j] for j in viterbi(lp[row, feats[i].heads])]
+                    tags = [BIO_LABELS[j] for j in viterbi(lp[row, feats[i].heads])]
                     out[i] = tags + ["O"] * (len(sentences[i]) - len(tags))
         model.train()
         return out
@@ -242,7 +244,7 @@ def main(argv=None):
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (smoke tests)")
     ap.add_argument("--fast-domain-rows", action="store_true",
                     help="train the domain rows at the head's learning rate (not used for ner-v1)")
-    ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+    ap.add_argument("--precision", choices=[p for p in PRECISIONS if p != "int8"], default="auto",
                     help="matmul precision (default: bf16 autocast where the CPU has it natively, else fp32)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
     ap.add_argument("--ema", type=float, default=0.0, metavar="DECAY",
