@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from .. import text as textmod
+from ..doc import Span
 from ..names import fold
 from .index import KnowledgeBase
 
@@ -20,8 +21,8 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def spot(text: str, taken: list[tuple[int, int]], kb: KnowledgeBase) -> list[tuple[int, int, str]]:
-    """(start, end, label) for gazetteer names not covered by `taken` spans, longest match first."""
+def spot(text: str, taken: list[tuple[int, int]], kb: KnowledgeBase) -> list[Span]:
+    """Spans (no NER confidence) for gazetteer names not covered by `taken` spans, longest match first."""
     covered = sorted(taken)
     starts = [s for s, _ in covered]
 
@@ -46,7 +47,7 @@ def spot(text: str, taken: list[tuple[int, int]], kb: KnowledgeBase) -> list[tup
                         found = (start, end, types.pop(), j)
                         break
             if found:
-                out.append(found[:3])
+                out.append(Span(found[0], found[1], found[2], text[found[0]:found[1]]))
                 i = found[3] + 1
             else:
                 i += 1

@@ -92,8 +92,8 @@ def resolve_context(spans: list[Span], links: list[Link | None], policy: Policy)
     order = sorted(range(len(spans)), key=lambda i: (-len(name_keys(spans[i].text).tokens), i))
     for i in order:
         span, link = spans[i], links[i]
-        matches = [(s, k) for s, k in anchors.matches(span)
-                   if policy.type_agreement(span.label, anchors.entries[k]["type"]) >= policy.context_min_type]
+        matches = [(s, k) for s, k in anchors.matches(span) if policy.type_agreement(
+            span.label, anchors.entries[k]["type"], tagged=span.ner_score is not None) >= policy.context_min_type]
         attached = _attach(span, link, matches, anchors)
         if attached:
             out[i] = attached

@@ -45,7 +45,7 @@ class Linker:
                 continue  # a near-miss spelling of another type is another name (Compal / Kampala, Spurs / Siprus)
             retyped = c.method in EXACT and span.label not in exact_types
             out.append((self.policy.rank_factors(c.quality, span.label, ent, countries.get(ent.country, 0.0),
-                                                 ent.id in doc_entities, retyped), c))
+                                                 ent.id in doc_entities, retyped, span.ner_score is not None), c))
         out.sort(key=lambda x: (-product(x[0]), x[1].entity))
         return out
 

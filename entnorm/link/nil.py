@@ -125,19 +125,20 @@ class NilClusterer:
 
     def _attach_name_words(self, parent: dict, root) -> dict[str, str]:
         """A lone NIL word (Peskov, Rio, Leicester, Zulkifli) is short for the one name of the corpus whose first
-        or last word it is, of a compatible label (PER with PER; LOC and ORG together): a multi-word NIL name
+        or last word it is, of the same label (people and organisations; not places): a multi-word NIL name
         (joined) or an entity linked elsewhere in the corpus (returned: nil_key -> entity id). With two or more
         such names (Hong Min, Hong Gil-dong) it stays apart."""
         by_word = defaultdict(set)
         for k in self.counts:
             for word in _short_forms(self.display(k), k.split(":", 1)[0]):
-                by_word[word].add((_group(k), root(k)))
+                by_word[word].add((k.split(":", 1)[0], root(k)))
         for word, ids in self.known_words.items():
-            by_word[word].update(("PER" if self.known[i][0] == "PER" else "LOC/ORG", "=" + i) for i in ids)
+            by_word[word].update((self.known[i][0], "=" + i) for i in ids)
         known = {}
         for k in sorted(self.counts):
             tokens = name_keys(self.display(k)).tokens
-            targets = {t for g, t in by_word.get(tokens[0], ()) if g == _group(k)} if len(tokens) == 1 else ()
+            label = k.split(":", 1)[0]
+            targets = {t for g, t in by_word.get(tokens[0], ()) if g == label} if len(tokens) == 1 else ()
             if len(targets) == 1:
                 target = targets.pop()
                 if target.startswith("="):
@@ -171,15 +172,11 @@ def _short_forms(name: str, label: str) -> tuple[str, ...]:
     """The words a multi-word name may be shortened to: its first and last word (phonetic tokens); for a place
     or organisation not the last one after a class word (Sungai Amazon is not Amazon)."""
     tokens = name_keys(name).tokens
-    if not 1 < len(tokens) <= 4:
+    if not 1 < len(tokens) <= 4 or label == "LOC":  # Arab is not short for Arab Saudi, nor Jawa for Jawa Barat
         return ()
     if label != "PER" and fold(name).split()[0] in CLASS_WORDS:
         return ()
     return tokens[0], tokens[-1]
-
-
-def _group(key: str) -> str:
-    return "PER" if key.startswith("PER:") else "LOC/ORG"
 
 
 def _compatible(a: str, b: str) -> bool:

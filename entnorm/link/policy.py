@@ -35,9 +35,11 @@ class Policy:
     token_min_prior: float = 0.6
     token_prior_margin: float = 0.25   # ... who beats the next person carrying that token by this much
     # type agreement between the NER label and the entity's type
-    # an organisation named like a place is metonymy, not the place (Leicester the club, Pemkot Surabaya): an
-    # ORG mention does not link to a place on its name alone; a LOC mention of an organisation's name may
+    # a given ORG label on a place name is metonymy, not the place (Leicester the club, Pemkot Surabaya): it does
+    # not link to a place on its name alone; a LOC mention of an organisation's name may
     type_factor: dict = field(default_factory=lambda: {("LOC", "ORG"): 0.75, ("ORG", "LOC"): 0.4})
+    # an NER label is a guess: ORG on a capital is as often the tagger's slip ("Pyongyang says") as metonymy
+    tagged_type_factor: dict = field(default_factory=lambda: {("LOC", "ORG"): 0.75, ("ORG", "LOC"): 0.75})
     other_type_factor: float = 0.3     # PER vs place/org, + other_type_prior x prior: a famous exact name survives
     other_type_prior: float = 0.25     # an NER slip (Moskow tagged PER), an obscure one does not (Rote the island)
     retype_factor: float = 0.8         # ... unless no entity of the NER's type carries the exact name (Lvov tagged
@@ -58,18 +60,21 @@ class Policy:
     # corpus-level NIL clustering
     nil_min_similarity: float = 0.9
 
-    def type_agreement(self, label: str, entity_type: str, prior: float = 0.0, retyped: bool = False) -> float:
-        """`retyped`: the name is an exact alias and no entity of the NER's type carries it."""
+    def type_agreement(self, label: str, entity_type: str, prior: float = 0.0, retyped: bool = False,
+                       tagged: bool = False) -> float:
+        """`retyped`: the name is an exact alias and no entity of the label's type carries it; `tagged`: the label
+        comes from the NER model, not from the caller."""
         if not label or label == entity_type:
             return 1.0
-        factor = self.type_factor.get((label, entity_type), self.other_type_factor + self.other_type_prior * prior)
+        factors = self.tagged_type_factor if tagged else self.type_factor
+        factor = factors.get((label, entity_type), self.other_type_factor + self.other_type_prior * prior)
         return max(factor, self.retype_factor) if retyped and "PER" in (label, entity_type) else factor
 
     def rank_factors(self, quality: float, label: str, entity, country_share: float = 0.0,
-                     in_document: bool = False, retyped: bool = False) -> dict[str, float]:
+                     in_document: bool = False, retyped: bool = False, tagged: bool = False) -> dict[str, float]:
         """The factors whose product is a candidate's rank weight (see the module docstring)."""
         return {"match": min(1.0, quality / self.quality["alias"]),
-                "type": self.type_agreement(label, entity.type, entity.prior, retyped),
+                "type": self.type_agreement(label, entity.type, entity.prior, retyped, tagged),
                 "prior": self.prior_floor + self.prior_weight * entity.prior,
                 "coherence": 1 + self.coherence_bonus * country_share,
                 "document": self.document_bonus if in_document else 1.0}
@@ -83,14 +88,16 @@ class Policy:
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        out["type_factor"] = [[a, b, v] for (a, b), v in self.type_factor.items()]
+        for name in ("type_factor", "tagged_type_factor"):
+            out[name] = [[a, b, v] for (a, b), v in getattr(self, name).items()]
         return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "Policy":
         data = dict(data)
-        if "type_factor" in data:
-            data["type_factor"] = {(a, b): v for a, b, v in data["type_factor"]}
+        for name in ("type_factor", "tagged_type_factor"):
+            if name in data:
+                data[name] = {(a, b): v for a, b, v in data[name]}
         return cls(**data)
 
 

@@ -49,7 +49,8 @@ class NerTagger:
 
     def __init__(self, model_dir: Path = DEFAULT_MODEL, precision: str = "auto", batch_size: int = 256,
                  domain: str = "generic", token_budget: int = TOKEN_BUDGET):
-        self.model, self.meta, self.precision = load_fast_encoder(Path(model_dir), precision)
+        self.model_dir = Path(model_dir)
+        self.model, self.meta, self.precision = load_fast_encoder(self.model_dir, precision)
         self.labels = self.meta["labels"]
         self._outside = self.labels.index("O")
         self.domain = self.meta["domains"].index(domain)
