@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ...names import fold
 from .newsstats import NewsStats
 from .tables import yaml_table
 from .text import scripts_of
@@ -15,6 +16,14 @@ STOPWORDS = frozenset(w.lower() for words in yaml_table("stopwords.yaml").values
 ALLOWED_SCRIPTS = frozenset(yaml_table("scripts.yaml")["allowed"])
 NATIVE_SCRIPT = {cc: {script} for script, ccs in yaml_table("scripts.yaml")["native"].items() for cc in ccs}
 ADMIN_PREFIX = re.compile(r"(?i)(kabupaten|kab\.?|kota|kotamadya|provinsi|kecamatan) ")
+TRANSLIT_MARK = re.compile(r"['`´]")
+
+
+def spelling_key(text: str) -> str:
+    """The fold that spelling-similarity tests compare. An apostrophe inside a word marks a transliteration
+    (Cyrillic soft sign, Arabic ayn, Wade-Giles aspiration) and counts as a word break, so GeoNames'
+    "Gamil'ton" is not taken for a spelling of Hamilton, nor "S'on" (fold "son") for Sion."""
+    return fold(TRANSLIT_MARK.sub(" ", text))
 
 
 def good_alias(a: str) -> bool:

@@ -14,12 +14,13 @@ import re
 
 from rapidfuzz import fuzz
 
-from .aliases import NATIVE_SCRIPT, good_alias
+from ...names import fold
+from .aliases import NATIVE_SCRIPT, good_alias, spelling_key
 from .context import Build
 from .records import Entity
 from .sources import exonyms, read_csv
 from .tables import yaml_table
-from .text import clean_space, fold, is_latin, scripts_of, slugify
+from .text import clean_space, is_latin, scripts_of, slugify
 
 CITY_FORMS: dict[str, list[str]] = {f"{name}|{iso}": forms for iso, places in yaml_table("city_forms.yaml").items()
                                     for name, forms in places.items()}
@@ -36,7 +37,7 @@ def add_cities(b: Build) -> None:
     for r in exonyms(b.src, "city"):
         if r["qid"]:
             seed[r["qid"]].append(r["indonesian"])
-    country_keys = {k for e in b.store.by_id.values() if e.kind in ("country", "territory") for k in e.aliases}
+    country_keys = {k for e in b.store.by_id.values() if e.kind in ("country", "territory") for k in e.latin_keys()}
     forms_used: set[str] = set()
     n_new = n_merged = 0
     seen = set()
@@ -111,10 +112,10 @@ def _names(b: Build, e: Entity, r: dict, iso: str, forms: list[str], alt: dict |
     for a in primary:
         if good_alias(clean_space(a)):
             e.add(a)
-    pkeys = [fold(x) for x in primary + forms if x]
+    pkeys = [spelling_key(x) for x in primary + forms if x]
     for col in ("name_de", "name_es", "name_fr", "name_pt", "name_ru", "name_zh"):
         a = clean_space(r[col])
-        if good_alias(a) and (not is_latin(a) or max(fuzz.ratio(fold(a), p) for p in pkeys) >= 60
+        if good_alias(a) and (not is_latin(a) or max(fuzz.ratio(spelling_key(a), p) for p in pkeys) >= 60
                               or fold(a) in b.place_attested):
             e.add(a)
     if not alt:
@@ -128,21 +129,24 @@ def _names(b: Build, e: Entity, r: dict, iso: str, forms: list[str], alt: dict |
         if sc == {"LATIN"}:
             if a.islower() or (a.isupper() and len(a) <= 4) or len(a) < 3:
                 continue
-            k = fold(a)
-            sim = max(fuzz.ratio(k, p) for p in pkeys)
-            if sim >= 85 or ((k in b.place_attested or b.news.count(a) >= 2) and sim >= 50):
+            sim = max(fuzz.ratio(spelling_key(a), p) for p in pkeys)
+            if sim >= 85 or ((fold(a) in b.place_attested or b.news.count(a) >= 2) and sim >= 50):
                 e.add(a)
         elif sc & native:
             e.add(a)
 
 
 def _display(b: Build, e: Entity, r: dict, forms: list[str], country_keys: set[str]) -> str:
-    """The spelling Indonesian news uses most (at least 3 times), else the first Indonesian form, else the NE name."""
-    ne_names = {fold(x) for x in (r["name"], r["nameascii"], r["name_en"])}
+    """The spelling Indonesian news uses most (at least 3 times), else the first Indonesian form, else the NE name.
+    A fragment of a Natural Earth name (Ho Chi Minh of Ho Chi Minh City) is no candidate; the part before a
+    comma is a whole name, the rest a qualifier (Washington of "Washington, D.C.")."""
+    ne = [(fold(x), fold(x.split(",")[0])) for x in (r["name"], r["nameascii"], r["name_en"])]
+    ne_names = {full for full, _ in ne}
     cands = [v for v in e.aliases.values() if is_latin(v) and len(v) >= 3 and not v.isupper()
              and fold(v) not in country_keys
              and (v in forms or fold(v) in ne_names or fold(v) in b.place_attested)]
-    cands = [v for v in cands if not any(fold(v) != o and f" {fold(v)} " in f" {o} " for o in ne_names)]
+    cands = [v for v in cands
+             if not any(fold(v) not in (full, head) and f" {fold(v)} " in f" {full} " for full, head in ne)]
     best = max(cands, key=lambda v: (b.news.count(v), v in forms), default="")
     if best and b.news.count(best) >= 3:
         return best

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ...names import fold
 from .newsstats import NewsStats
 from .records import Store
-from .text import fold
 
 
 @dataclass

@@ -14,12 +14,13 @@ import re
 
 from rapidfuzz import fuzz
 
-from .aliases import good_alias
+from ...names import fold
+from .aliases import good_alias, spelling_key
 from .context import Build
 from .records import Entity
 from .sources import exonyms, read_csv, read_json, read_jsonl
 from .tables import csv_table, yaml_table
-from .text import clean_space, fold, scripts_of
+from .text import clean_space, scripts_of
 
 COUNTRY_FORMS: dict[str, list[str]] = yaml_table("country_forms.yaml")
 SKIP = {"zz", "ip"}          # rigour's "unknown" and a non-territory
@@ -100,7 +101,7 @@ def _names(b: Build, e: Entity, r: dict, t: dict, m: dict | None, seed: list[str
     for a in names_id + en:
         if not ("(" in a and "-" in code):  # "Crimea (Occupied Ukraine)"
             e.add(a)
-    primary = [fold(x) for x in [display] + names_id + en]
+    primary = [spelling_key(x) for x in [display] + names_id + en]
     for a in r.get("names_strong", []) or []:
         _alias(b, e, a, primary, strong=True)
     for a in r.get("names_weak", []) or []:
@@ -135,9 +136,8 @@ def _alias(b: Build, e: Entity, a: str, primary: list[str], strong: bool) -> Non
     if a.islower() and sc & {"LATIN", "CYRILLIC"}:  # declined forms, transliterations
         return
     if sc == {"LATIN"}:
-        k = fold(a)
-        if k not in b.place_attested and b.news.count(a) < 2 and \
-                max(fuzz.ratio(k, p) for p in primary) < (80 if strong else 85):
+        if fold(a) not in b.place_attested and b.news.count(a) < 2 and \
+                max(fuzz.ratio(spelling_key(a), p) for p in primary) < (80 if strong else 85):
             return
     elif not strong and not sc & {"HANGUL", "HAN"}:
         return

@@ -10,12 +10,13 @@ from __future__ import annotations
 import collections
 import re
 
+from ...names import fold
 from .aliases import risky
 from .context import Build
 from .records import Entity
 from .sources import read_csv
 from .tables import yaml_table
-from .text import fold, title_id
+from .text import title_id
 
 NAMES = yaml_table("indonesia_names.yaml")
 BPS = "indonesia-wilayah-bps-kemendagri"

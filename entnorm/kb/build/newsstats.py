@@ -22,7 +22,7 @@ class NewsStats:
     def __init__(self, paths: list[Path]):
         self.ngrams: collections.Counter = collections.Counter()  # token n-grams, n <= 4, case kept
         self.lower: collections.Counter = collections.Counter()   # word -> lower-case occurrences
-        self.cap: collections.Counter = collections.Counter()     # word -> capitalised occurrences, not sentence-initial
+        self.cap: collections.Counter = collections.Counter()     # word -> capitalised, not sentence-initial
         self.sentences = 0
         for p in paths:
             if p.exists():

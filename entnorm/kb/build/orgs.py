@@ -13,13 +13,14 @@ import re
 
 from unidecode import unidecode
 
+from ...names import fold
 from .aliases import good_alias, risky
 from .context import Build
 from .person_names import eyd_variants
 from .records import Entity, curated_keys
 from .sources import read_lines
 from .tables import yaml_table
-from .text import clean_space, fold, is_latin
+from .text import clean_space, is_latin
 
 BASE = "ialfina-id-dbpedia-names"
 ORG_NAMES = yaml_table("org_names.yaml")
@@ -40,9 +41,9 @@ def load_attested_places(b: Build) -> None:
 
 
 def add_iddbpedia(b: Build, persons: bool = False) -> None:
-    person_keys = b.store.alias_keys("PER") | curated_keys(b.curated, "PER")
-    org_keys = curated_keys(b.curated, "ORG") | b.store.alias_keys("ORG")
-    loc_keys = b.store.alias_keys("LOC")
+    person_keys = b.store.latin_keys("PER") | curated_keys(b.curated, "PER")
+    org_keys = curated_keys(b.curated, "ORG") | b.store.latin_keys("ORG")
+    loc_keys = b.store.latin_keys("LOC")
     n_p = _persons(b, person_keys, org_keys | loc_keys) if persons else 0
     n_o = 0
     for fname in ("original-dbpedia/organization.txt", "mdee_gazetteer/organization.txt"):

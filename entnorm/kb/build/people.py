@@ -143,8 +143,8 @@ def _source_list(f: Path, iso: str, people: People, labels: dict[str, str]) -> N
             plabel = labels.get(plabel, "")
         role = None
         if plabel:
-            role = Role(position_kind(plabel), plabel, iso, r.get("startDate") or r.get("start") or r.get("start_date") or "",
-                        r.get("endDate") or r.get("end_date") or "")
+            start = r.get("startDate") or r.get("start") or r.get("start_date") or ""
+            role = Role(position_kind(plabel), plabel, iso, start, r.get("endDate") or r.get("end_date") or "")
         people.add(qid, [r.get(c, "") for c in ncols], role, country=iso)
 
 
@@ -152,11 +152,13 @@ def _world(b: Build, w: Path, people: People) -> None:
     """International posts, PACE and other assemblies, foreign ministers of every country."""
     for fname in ("holders21.csv", "current.csv"):
         for r in read_csv(w / "html" / fname):
-            people.add(r["personID"], [r["person"]], Role("intl_official", r["position"], "", r.get("start", ""), r.get("end", "")))
+            people.add(r["personID"], [r["person"]],
+                       Role("intl_official", r["position"], "", r.get("start", ""), r.get("end", "")))
     for r in read_csv(w / "html" / "bio.csv"):
         people.add(r["id"], [r["name"], r["enwiki"]])
     for r in read_csv(w / "html" / "legislators.csv"):
-        people.add(r["personID"], [r["person"]], Role("legislator", r["position"], "", r.get("start", ""), r.get("end", "")))
+        people.add(r["personID"], [r["person"]],
+                   Role("legislator", r["position"], "", r.get("start", ""), r.get("end", "")))
     for r in read_csv(w / "sources" / "foreign" / "wikidata.csv"):
         if r["person"]:
             iso = b.countries.by_qid.get(r["country"], "")

@@ -11,13 +11,14 @@ import re
 
 from unidecode import unidecode
 
+from ...names import fold
 from .aliases import good_alias, risky
 from .context import Build
 from .offices import describe, main_role_order, role_prior
 from .people import People
 from .person_names import WORDS, clean_person_name, eyd_variants, translit_cyrillic
 from .records import Entity
-from .text import fold, is_latin, scripts_of
+from .text import is_latin, scripts_of
 
 REGNAL = re.compile(r"\b(" + "|".join(WORDS["regnal_styles"]) + r")\b")
 SURNAME_FIRST = frozenset(WORDS["surname_first_countries"])
@@ -57,7 +58,8 @@ def add_people(b: Build, people: People) -> None:
             _add_name(e, n, iso)
         e.prior = round(max(0.05, min(1.0, role_prior(main, p.roles))), 3)
         e.description = describe(roles_sorted, b.countries)
-        e.file = "people_other" if not main else ("people_legislators" if e.kind == "legislator" else "people_officials")
+        e.file = ("people_other" if not main else
+                  "people_legislators" if e.kind == "legislator" else "people_officials")
     b.log(f"people: {len(people)} QIDs seen, {dropped} without a Latin/Cyrillic name dropped")
 
 
@@ -96,7 +98,7 @@ def add_surnames(b: Build) -> None:
             continue  # "Grand Duke Henri": the last word is a given name
         if e.kind in SURNAME_KINDS and e.country not in SURNAME_FIRST and e.prior >= 0.6:
             owners[toks[-1]].add(e.id)
-    other_keys = {k for e in b.store.by_id.values() if e.type != "PER" for k in e.aliases}
+    other_keys = b.store.latin_keys("LOC", "ORG")
     n = 0
     for last, ids in owners.items():
         if len(ids) != 1 or len(last) < 5 or "-" in last[:1] or not last[:1].isupper():

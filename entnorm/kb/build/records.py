@@ -14,10 +14,11 @@ from pathlib import Path
 
 import yaml
 
+from ...names import fold
 from ..schema import FIELDS, check_record
 from .aliases import kept_aliases
 from .newsstats import NewsStats
-from .text import clean_space, fold, slugify
+from .text import clean_space, is_latin, slugify
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -60,6 +61,11 @@ class Entity:
         """Fold keys of the first `n` (default all) aliases; keys of extra spellings never match a fold."""
         return list(self.aliases)[:n]
 
+    def latin_keys(self) -> set[str]:
+        """Fold keys of the Latin-script aliases: what a Latin name is compared with to see if it is taken.
+        A romanised alias in another script is no such evidence (Arabic درنة, Derna, folds to 'drn')."""
+        return {k.split("\x00")[0] for k, a in self.aliases.items() if is_latin(a)}
+
 
 class Store:
     def __init__(self) -> None:
@@ -79,8 +85,8 @@ class Store:
             eid, i = f"{base}-{i}", i + 1
         return self.get(eid, etype)
 
-    def alias_keys(self, *types: str) -> set[str]:
-        return {k for e in self.by_id.values() if e.type in types for k in e.aliases}
+    def latin_keys(self, *types: str) -> set[str]:
+        return {k for e in self.by_id.values() if e.type in types for k in e.latin_keys()}
 
 
 def load_curated(curated_dir: Path) -> list[dict]:
@@ -92,8 +98,9 @@ def load_curated(curated_dir: Path) -> list[dict]:
 
 
 def curated_keys(curated: list[dict], etype: str) -> set[str]:
-    """Fold keys of the names and aliases of the curated records of one type."""
-    return {fold(a) for r in curated if r.get("type") == etype for a in [r.get("name", "")] + list(r.get("aliases") or [])}
+    """Fold keys of the Latin-script names and aliases of the curated records of one type."""
+    return {fold(a) for r in curated if r.get("type") == etype
+            for a in [r.get("name", "")] + list(r.get("aliases") or []) if is_latin(str(a))}
 
 
 def to_record(e: Entity, aliases: list[str]) -> dict:

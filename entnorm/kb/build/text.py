@@ -45,13 +45,6 @@ def clean_space(text: str) -> str:
     return WS.sub(" ", text).strip(" ,;")
 
 
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key (for dedup and equality tests only)."""
-    t = unidecode(text) if is_latin(text) else text
-    t = re.sub(r"[\-‐‑–—_.'`´\"]", " ", t.lower())
-    return WS.sub(" ", t).strip()
-
-
 def slugify(text: str) -> str:
     t = unidecode(text).lower()
     t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")

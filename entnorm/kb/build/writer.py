@@ -29,8 +29,8 @@ def dump(recs: list[dict]) -> str:
 
 def _sorted(stem: str, recs: list[dict]) -> list[dict]:
     indonesian = stem in ("indonesia", "kecamatan")  # Indonesian areas first, foreign places merged in after
-    return sorted(recs, key=lambda r: (r.get("country") != "ID" if indonesian else 0, _KIND_RANK.get(r.get("kind", ""), 99),
-                                       -r.get("prior", 0), r["name"], r["id"]))
+    return sorted(recs, key=lambda r: (r.get("country") != "ID" if indonesian else 0,
+                                       _KIND_RANK.get(r.get("kind", ""), 99), -r.get("prior", 0), r["name"], r["id"]))
 
 
 def _chunks(recs: list[dict], text: str, max_bytes: int) -> list[list[dict]]:
