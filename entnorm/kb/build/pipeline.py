@@ -24,7 +24,7 @@ class Paths:
     src: Path          # gazetteer sources
     text: Path         # Indonesian news text (statistics only)
     curated: Path      # hand-written records, read only
-    out: Path          # where the generated YAML goes
+    out: Path | None = None  # where the generated YAML goes
 
     @classmethod
     def default(cls) -> "Paths":
