@@ -1,4 +1,4 @@
-"""Which spellings may become aliases: the script and shape filter applied when a name is read, and the
+"""Which spellings may become aliases: the writing-system and shape filter applied when a name is read, and the
 ordinary-word filter applied when a record is written.
 
 Reads: data/stopwords.yaml, data/scripts.yaml. Writes nothing.
