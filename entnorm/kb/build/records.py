@@ -1,0 +1,128 @@
+"""Entities under construction, and their merge into gazetteer records where a curated record wins.
+
+Reads: `gazetteer/curated/*.yaml` (load_curated). Writes nothing: `finalize` returns the generated records,
+grouped by output file, with fields in the order and shape of `entnorm.kb.schema` (FIELDS, check_record).
+
+Every source module adds to one `Store`: records are keyed by id (a QID when a source gives one), so each
+source that names the same QID adds its aliases to one entity. A curated record with the same id as a
+generated one replaces it: the generated one is left out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ...names import fold
+from ..schema import FIELDS, check_record
+from .aliases import kept_aliases
+from .newsstats import NewsStats
+from .text import clean_space, is_latin, slugify
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    name: str = ""
+    kind: str = ""
+    country: str = ""
+    description: str = ""
+    prior: float = 0.0
+    aliases: dict = field(default_factory=dict)  # fold key -> first spelling seen (insertion ordered)
+    refs: dict = field(default_factory=dict)
+    sources: list = field(default_factory=list)
+    protected: set = field(default_factory=set)  # fold keys exempt from the ordinary-word filter
+    file: str = ""                               # output file stem (writer.FILE_ORDER)
+
+    def add(self, alias: str, *, protect: bool = False) -> None:
+        a = clean_space(alias)
+        if not a:
+            return
+        k = fold(a)
+        if not k:
+            return
+        if k not in self.aliases:
+            self.aliases[k] = a
+        elif a != self.aliases[k] and a not in self.aliases.values():
+            # spellings that differ only by case, accents or punctuation stay separate aliases
+            self.aliases[k + "\x00" + a] = a
+        if protect:
+            self.protected.add(k)
+
+    def src(self, s: str) -> None:
+        if s not in self.sources:
+            self.sources.append(s)
+
+    def keys(self, n: int | None = None) -> list[str]:
+        """Fold keys of the first `n` (default all) aliases; keys of extra spellings never match a fold."""
+        return list(self.aliases)[:n]
+
+    def latin_keys(self) -> set[str]:
+        """Fold keys of the Latin-script aliases: what a Latin name is compared with to see if it is taken.
+        A romanised alias in another script is no such evidence (Arabic درنة, Derna, folds to 'drn')."""
+        return {k.split("\x00")[0] for k, a in self.aliases.items() if is_latin(a)}
+
+
+class Store:
+    def __init__(self) -> None:
+        self.by_id: dict[str, Entity] = {}
+
+    def get(self, eid: str, etype: str) -> Entity:
+        e = self.by_id.get(eid)
+        if e is None:
+            e = self.by_id[eid] = Entity(eid, etype)
+        return e
+
+    def new_slug(self, prefix: str, name: str, etype: str, taken: set[str]) -> Entity:
+        """A new entity with id `prefix:slug-of-name`, numbered (-2, -3, ...) past ids in use or in `taken`."""
+        base = f"{prefix}:{slugify(name)}"
+        eid, i = base, 2
+        while eid in self.by_id or eid in taken:
+            eid, i = f"{base}-{i}", i + 1
+        return self.get(eid, etype)
+
+    def latin_keys(self, *types: str) -> set[str]:
+        return {k for e in self.by_id.values() if e.type in types for k in e.latin_keys()}
+
+
+def load_curated(curated_dir: Path) -> list[dict]:
+    recs = []
+    for f in sorted(curated_dir.glob("*.yaml")):
+        data = yaml.load(f.read_text(encoding="utf-8"), Loader=Loader) or []
+        recs += [r for r in data if isinstance(r, dict) and r.get("id")]
+    return recs
+
+
+def curated_keys(curated: list[dict], etype: str) -> set[str]:
+    """Fold keys of the Latin-script names and aliases of the curated records of one type."""
+    return {fold(a) for r in curated if r.get("type") == etype
+            for a in [r.get("name", "")] + list(r.get("aliases") or []) if is_latin(str(a))}
+
+
+def to_record(e: Entity, aliases: list[str]) -> dict:
+    values = {"id": e.id, "type": e.type, "name": e.name, "aliases": aliases, "kind": e.kind,
+              "country": e.country, "description": e.description, "prior": round(float(e.prior), 3),
+              "refs": {k: (str(v) if not isinstance(v, int) else v) for k, v in e.refs.items() if v not in ("", None)},
+              "source": ", ".join(e.sources) if e.sources else "generated"}
+    rec = {k: values[k] for k in FIELDS if k in values and (values[k] or k == "prior")}
+    check_record(rec, f"generated record {e.id}")
+    return rec
+
+
+def finalize(store: Store, curated_ids: set[str], news: NewsStats, log) -> dict[str, list[dict]]:
+    """Generated records by output file stem; entities that a curated record replaces, or without a name, left out."""
+    out: dict[str, list[dict]] = {}
+    n_risky = n = 0
+    for e in store.by_id.values():
+        if e.id in curated_ids or not e.name:
+            continue
+        aliases, dropped = kept_aliases(e, fold(e.name), news)
+        n_risky += dropped
+        out.setdefault(e.file or "misc", []).append(to_record(e, aliases))
+        n += 1
+    log(f"finalize: {n} records, {n_risky} risky one-word aliases dropped")
+    return out

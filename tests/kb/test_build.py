@@ -1,0 +1,258 @@
+"""The gazetteer builder (`python -m entnorm.kb.build`) on the fixture sources in tests/data/kb_sources/.
+
+The fixtures are a few hand-written rows in the formats of the real sources, so these tests need no shared data.
+The last test builds the real gazetteer (--check) and is skipped when the shared sources are absent.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz
+
+from entnorm import settings
+from entnorm.kb import schema
+from entnorm.kb.build import Paths, build
+from entnorm.kb.build.__main__ import main
+from entnorm.kb.build.aliases import risky, spelling_key
+from entnorm.kb.build.newsstats import NewsStats, news_files
+from entnorm.kb.build.records import Entity
+from entnorm.kb.build.tables import DATA_DIR, TableError, csv_table, yaml_table
+from entnorm.kb.build.writer import HEADER, write_yaml
+
+FIXTURES = Path(__file__).resolve().parent.parent / "data" / "kb_sources"
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def fixture_paths(out: Path | None = None) -> Paths:
+    return Paths(src=FIXTURES / "gazetteer-sources", text=FIXTURES / "text", curated=FIXTURES / "curated", out=out)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return build(fixture_paths(), log=lambda msg: None)
+
+
+@pytest.fixture(scope="module")
+def records(result) -> dict[str, dict]:
+    return {r["id"]: r for r in result.records}
+
+
+@pytest.fixture
+def fixture_env(tmp_path, monkeypatch) -> Path:
+    """ENTNORM_DATA at the fixtures, ENTNORM_GAZETTEER at a temporary copy of the fixture curated files."""
+    gaz = tmp_path / "gazetteer"
+    shutil.copytree(FIXTURES / "curated", gaz / "curated")
+    monkeypatch.setenv("ENTNORM_DATA", str(FIXTURES))
+    monkeypatch.setenv("ENTNORM_GAZETTEER", str(gaz))
+    return gaz
+
+
+def names(rec: dict) -> list[str]:
+    return [rec["name"], *(rec.get("aliases") or [])]
+
+
+def read_yaml_dir(directory: Path) -> dict[str, list[dict]]:
+    return {p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=Loader) for p in sorted(directory.glob("*.yaml"))}
+
+
+# -- what the records say -----------------------------------------------------------------------------------
+def test_country_joins_its_sources_on_iso_code(records):
+    kp = records["Q423"]  # rigour + CLDR/pycountry (territories csv) + mledoze + exonym seed + hand table
+    assert (kp["type"], kp["kind"], kp["country"], kp["name"]) == ("LOC", "country", "KP", "Korea Utara")
+    for alias in ("Korut",                           # hand table (data/country_forms.yaml), by ISO code
+                  "Republik Demokrat Rakyat Korea",  # pycountry official Indonesian name
+                  "North Korea", "DPRK",             # rigour names
+                  "Северная Корея"):                 # mledoze Russian translation, joined on cca2
+        assert alias in kp["aliases"], alias
+    assert "Best Korea" not in kp["aliases"]         # a rigour name too unlike any primary name
+    assert "Βόρεια Κορέα" not in kp["aliases"]       # Greek: not a script Indonesian news quotes
+    assert kp["refs"] == {"iso3": "PRK", "iso": "KP"}
+    assert kp["source"] == "rigour, mledoze"
+    bd = records["Q902"]
+    assert bd["name"] == "Bangladesh"                # CLDR Indonesian name
+    assert "Banglades" in bd["aliases"]              # exonym seed, joined on the ISO code
+    assert "Republik Rakyat Bangladesh" in bd["aliases"]
+    assert records["Q159"]["name"] == "Rusia"
+
+
+def test_city_with_a_qid(records):
+    moscow = records["Q649"]  # Natural Earth city merged with the rigour city-region of the same QID
+    assert (moscow["kind"], moscow["country"], moscow["name"]) == ("capital", "RU", "Moskow")
+    assert moscow["description"] == "Ibu kota Rusia"  # the Indonesian country name from countries.py
+    assert moscow["refs"] == {"iso_3166_2": "RU-MOW", "geonames": "524901"}
+    assert {"Moscow", "Moskwa", "Moskva", "Москва"} <= set(moscow["aliases"])
+    assert "Μόσχα" not in moscow["aliases"] and "모스크바" not in moscow["aliases"]  # not Russia's script
+    assert "MOW" not in moscow["aliases"]  # GeoNames codes are no names
+    assert 0.8 < moscow["prior"] <= 0.95
+    # a place without a QID gets its GeoNames id
+    assert records["loc:geonames-1185241"]["name"] == "Dhaka North"
+
+
+def test_indonesian_regency_with_bps_slug(records):
+    kab = records["loc:id-bps-3201"]
+    assert (kab["name"], kab["kind"], kab["country"]) == ("Kabupaten Bogor", "regency", "ID")
+    assert kab["refs"] == {"bps": "32.01", "kemendagri": "32.01"}
+    assert {"Bogor", "Kab. Bogor"} <= set(kab["aliases"])
+    assert kab["description"] == "Kabupaten di Provinsi Jawa Barat"
+    # the kota of the same name merges with the Natural Earth city (its QID), never with the kabupaten
+    kota = records["Q10393"]
+    assert (kota["name"], kota["kind"], kota["refs"]["bps"]) == ("Kota Bogor", "city_id", "32.71")
+    assert records["Q11462"]["name"] == "Surabaya" and records["Q11462"]["refs"]["bps"] == "35.78"
+    # provinces take their QID from the governors list
+    assert records["Q3724"]["name"] == "Jawa Barat" and "Jabar" in records["Q3724"]["aliases"]
+    assert records["loc:id-bps-3201010"]["name"] == "Kecamatan Nanggung"
+
+
+def test_curated_record_wins_over_generated(result, records):
+    assert "Q3318231" not in records  # the leaders list makes it; curated/people.yaml replaces it
+    assert result.replaced == ["Q3318231"]
+    assert "Q7747" in records  # the other leaders stay
+    # a DBpedia organisation that a curated record already names is not added again
+    assert not any(r["name"] == "Komisi Pemberantasan Korupsi" for r in records.values())
+    assert not any(r["id"].startswith("org:komisi-pemberantasan-korupsi") for r in records.values())
+
+
+def test_ordinary_indonesian_words_are_dropped_as_aliases(records):
+    assert "Batu" not in names(records["loc:id-bps-3579"])     # stop-list word: Kota Batu has no bare "Batu"
+    assert "Batu" not in names(records["loc:id-bps-3579010"])
+    assert "Bandar" not in names(records["loc:id-bps-3501080"])  # the news text writes "bandar" in lower case
+    assert "Pacitan" in records["loc:id-bps-3501090"]["aliases"]  # a place name stays
+    news = NewsStats(news_files(FIXTURES / "text"))
+    assert risky("Bandar", news) and risky("Kota Baru", news) and risky("Barat", news)
+    assert not risky("Pacitan", news) and not risky("KPK", news) and not risky("Bandar Lampung", news)
+
+
+def test_people_names_and_offices(records):
+    putin = records["Q7747"]
+    assert putin["description"] == "Presiden Rusia (2000-2008, 2012-)"
+    assert "Putin" in putin["aliases"]  # bare surname of a head of state
+    kim = records["Q56226"]
+    assert {"Kim Jong Un", "Kim Jongun"} <= set(kim["aliases"])
+    assert "Jong-un" not in kim["aliases"]  # the family name comes first: no bare "surname"
+    lavrov = records["Q58217"]
+    assert "Sergey Viktorovich Lavrov" in lavrov["aliases"]  # Cyrillic source name, romanised
+    assert lavrov["description"] == "Menteri Luar Negeri Rusia (2004-)"
+    assert records["Q4345832"]["kind"] == "legislator"
+
+
+def test_dbpedia_organisations(records):
+    orgs = {r["name"]: r for r in records.values() if r["id"].startswith("org:")}
+    assert orgs["Universitas Indonesia"]["kind"] == "university"
+    assert orgs["Partai Demokrasi Indonesia Perjuangan"]["kind"] == "party"
+    assert not any(n.startswith("SDN") for n in orgs)  # schools are left out
+    # two list entries that differ only by a comma are one name for entnorm.names.fold: one record
+    assert [n for n in orgs if n.startswith("Universitas California")] == ["Universitas California, Berkeley"]
+
+
+def test_records_follow_the_schema(result):
+    for stem, recs in result.by_file.items():
+        for n, rec in enumerate(recs):
+            schema.check_record(rec, f"{stem}: record {n + 1}")
+            assert list(rec) == [k for k in schema.FIELDS if k in rec]
+
+
+# -- the folding the build compares names with ----------------------------------------------------------------
+def test_latin_names_are_not_taken_by_romanised_aliases():
+    e = Entity("Q211866", "LOC")
+    e.add("Darnah")
+    e.add("درنة")  # Arabic romanises without vowels: 'drn'
+    assert "drn" not in e.latin_keys() and "darnah" in e.latin_keys()
+
+
+def test_transliteration_apostrophes_do_not_pass_the_similarity_test():
+    assert fuzz.ratio(spelling_key("Gamil'ton"), spelling_key("Hamilton")) < 85
+    assert spelling_key("Mosk'va") == "mosk va"
+
+
+# -- output files -------------------------------------------------------------------------------------------
+def test_written_files_are_valid(result, tmp_path):
+    written = write_yaml(result.by_file, tmp_path)
+    files = read_yaml_dir(tmp_path)
+    assert set(written) == set(files) == {f"{stem}.yaml" for stem in result.by_file}
+    ids = []
+    for name, recs in files.items():
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(HEADER)
+        assert "python -m entnorm.kb.build" in HEADER
+        for n, rec in enumerate(recs):
+            schema.check_record(rec, f"{name}: record {n + 1}")
+            ids.append(rec["id"])
+        assert written[name][0] == len(recs)
+    assert len(ids) == len(set(ids)) == len(result.records)
+
+
+def test_large_file_is_split_under_the_limit(tmp_path):
+    recs = [{"id": f"loc:test-{i:03d}", "type": "LOC", "name": f"Tempat {i:03d}", "aliases": [f"Alias {i:03d}"],
+             "kind": "city", "prior": 0.5, "source": "test"} for i in range(60)]
+    (tmp_path / "stale.yaml").write_text("[]\n", encoding="utf-8")
+    limit = 1500
+    written = write_yaml({"cities": recs, "countries": recs[:2]}, tmp_path, max_bytes=limit)
+    parts = [n for n in written if n.startswith("cities_")]
+    assert len(parts) > 1 and "cities.yaml" not in written
+    assert parts == [f"cities_{i + 1}.yaml" for i in range(len(parts))]
+    assert "countries.yaml" in written  # under the limit: not split
+    assert not (tmp_path / "stale.yaml").exists()  # files this run did not write are removed
+    back = [r for n in parts for r in yaml.load((tmp_path / n).read_text(encoding="utf-8"), Loader=Loader)]
+    assert [r["id"] for r in back] == [r["id"] for r in recs]
+    for n in parts:
+        assert (tmp_path / n).stat().st_size <= limit
+
+
+# -- the command -------------------------------------------------------------------------------------------
+def test_check_writes_nothing(fixture_env, capsys):
+    assert main(["--check"]) == 0
+    assert not (fixture_env / "generated").exists()
+    assert sorted(p.name for p in (fixture_env / "curated").iterdir()) == ["organizations.yaml", "people.yaml"]
+    out = capsys.readouterr().out
+    assert "1 replace a generated record" in out and "total:" in out
+
+
+def test_default_output_and_out_option(fixture_env, tmp_path):
+    assert main([]) == 0
+    default = read_yaml_dir(fixture_env / "generated")
+    assert "countries.yaml" in default and "people_iddbpedia.yaml" not in default
+    assert main(["--out", str(tmp_path / "elsewhere"), "--with-iddbpedia-persons"]) == 0
+    other = read_yaml_dir(tmp_path / "elsewhere")
+    persons = {r["id"]: r for r in other["people_iddbpedia.yaml"]}
+    assert "per:chairil-anwar" in persons
+    assert "Sutan Syahrir" in persons["per:soetan-sjahrir"]["aliases"]  # pre-1972 spelling modernised
+    assert {k: v for k, v in other.items() if k != "people_iddbpedia.yaml"} == default
+
+
+def test_missing_sources_exit_code(tmp_path, monkeypatch):
+    monkeypatch.setenv("ENTNORM_DATA", str(tmp_path))
+    assert main(["--check"]) == 2
+
+
+# -- the hand tables ------------------------------------------------------------------------------------------
+def test_data_files_load_and_say_what_they_are():
+    files = sorted(DATA_DIR.iterdir())
+    assert files
+    for path in files:
+        assert path.read_text(encoding="utf-8").startswith("#"), f"{path.name}: needs a header comment"
+        (yaml_table if path.suffix == ".yaml" else csv_table)(path.name)
+
+
+def test_tables_reject_non_strings(tmp_path, monkeypatch):
+    (tmp_path / "bad.yaml").write_text("# bad\nNO: [Norge]\n", encoding="utf-8")
+    monkeypatch.setattr("entnorm.kb.build.tables.DATA_DIR", tmp_path)
+    with pytest.raises(TableError, match="quote it"):
+        yaml_table("bad.yaml")
+
+
+# -- the real sources -------------------------------------------------------------------------------------------
+def test_real_gazetteer_builds_in_check_mode(capsys):
+    """Builds from $ENTNORM_DATA (about 40 s) and checks that it gives as many records as are committed."""
+    if not (settings.data_dir() / "gazetteer-sources" / "README.md").exists():
+        pytest.skip(f"shared gazetteer sources not found under {settings.data_dir()} (set ENTNORM_DATA)")
+    gaz = settings.gazetteer_dir()
+    before = {p: p.stat().st_mtime_ns for p in gaz.glob("*/*.yaml")}
+    assert main(["--check"]) == 0
+    out = capsys.readouterr().out
+    assert {p: p.stat().st_mtime_ns for p in gaz.glob("*/*.yaml")} == before  # nothing written
+    total = int(re.search(r"total: (\d+) \(", out).group(1))
+    committed = sum(1 for p in gaz.glob("*/*.yaml") for line in p.open(encoding="utf-8") if line.startswith("- "))
+    assert total == committed, "gazetteer/generated differs from what the build makes: regenerate it"
