@@ -101,7 +101,9 @@ def check_entities(record: dict, text_field: str = "text") -> None:
     """Schema and offset invariants of one annotated output record."""
     text, previous_end = record[text_field], 0
     for e in record["entities"]:
-        assert set(e) == {"start", "end", "text", "label", "id", "name", "score", "method", "matched"}, e
+        fields = {"start", "end", "text", "label", "id", "name", "score", "method", "matched"}
+        assert set(e) in (fields, fields | {"ner_score"}), e  # ner_score: spans found by the tagger
+        assert "ner_score" not in e or 0 <= e["ner_score"] <= 1, e
         assert text[e["start"]:e["end"]] == e["text"], e
         assert e["start"] >= previous_end, f"overlap at {e}"
         assert e["label"] in ("PER", "LOC", "ORG")
