@@ -176,11 +176,11 @@ def write_records(path: Path, records) -> None:
     os.replace(tmp, path)
 
 
-def build(inputs: list[str | Path], out_dir: str | Path, opts: BuildOptions | None = None, err=sys.stderr) -> dict:
+def build(inputs: list[str | Path], out_dir: str | Path, opts: BuildOptions | None = None, err=None) -> dict:
     """Build DIR/records.jsonl.gz and DIR/manifest.json from dumps and/or YAML; returns the manifest."""
     from ... import __version__
 
-    opts, t0 = opts or BuildOptions(), time.monotonic()
+    opts, err, t0 = opts or BuildOptions(), err or sys.stderr, time.monotonic()
     paths = [Path(p) for p in inputs]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

@@ -24,7 +24,7 @@ class Stats:
     incomplete: list = field(default_factory=list)      # "file: problem" for truncated / corrupt dumps
     yaml_records: int = 0
 
-    def add_error(self, where: str, reason: str, out=sys.stderr, progress=None) -> None:
+    def add_error(self, where: str, reason: str, out=None, progress=None) -> None:
         self.malformed += 1
         if len(self.errors) < KEEP_ERRORS:
             self.errors.append(f"{where}: {reason}")
@@ -69,8 +69,8 @@ def _clock(seconds: float) -> str:
 class Progress:
     """One self-overwriting line: entities, entities/s, kept, % of the compressed input and ETA."""
 
-    def __init__(self, total_bytes: int, enabled: bool, out=sys.stderr):
-        self.total, self.enabled, self.out = total_bytes, enabled, out
+    def __init__(self, total_bytes: int, enabled: bool, out=None):
+        self.total, self.enabled, self.out = total_bytes, enabled, out or sys.stderr
         self.t0 = self.last = time.monotonic()
 
     def update(self, stats: Stats, done_bytes: int, force: bool = False) -> None:
