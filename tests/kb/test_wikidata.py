@@ -90,7 +90,7 @@ def test_widen_and_type_of():
     edges = [(10, 1), (11, 10), (12, 2), (12, 3), (13, 12), (14, 2), (14, 11), (15, 16), (16, 15), (16, 14), (1, 3)]
     from array import array
 
-    labels = widen(roots, array("i", [n for pair in edges for n in pair]))
+    labels = widen(roots, array("q", [n for pair in edges for n in pair]))
     assert (labels[11].type, labels[11].kind, labels[11].distance) == ("LOC", "city", 2)
     assert labels[12].type is None and labels[13].type is None      # tie, and below the tie
     assert (labels[14].type, labels[14].distance) == ("ORG", 1)     # nearest wins

@@ -83,7 +83,7 @@ class Spill:
 
 def scan_dumps(readers: list[DumpReader], opts: BuildOptions, stats: Stats, spill: Spill, err, progress: Progress):
     """Read every dump once; returns (P279 edges, {QID number: ISO code})."""
-    edges, isos = array("i"), {}
+    edges, isos = array("q"), {}
     starts = [sum(r.size for r in readers[:i]) for i in range(len(readers))]
     workers = opts.workers or os.cpu_count() or 1
     window = threading.BoundedSemaphore(workers * 3)  # blocks in flight: bounds the reader's lead and the memory

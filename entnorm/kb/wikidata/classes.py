@@ -69,14 +69,14 @@ def widen(roots: dict[int, Label], edges: array) -> dict[int, Label]:
     """Every class that reaches a root through P279 `edges` (flat child, parent pairs) -> its nearest label."""
     import numpy as np
 
-    pairs = np.frombuffer(edges, dtype=np.int32).reshape(-1, 2) if len(edges) else np.zeros((0, 2), np.int32)
+    pairs = np.frombuffer(edges, dtype=np.int64).reshape(-1, 2) if len(edges) else np.zeros((0, 2), np.int64)
     order = np.argsort(pairs[:, 1], kind="stable")
     parents, children = pairs[order, 1], pairs[order, 0]
     labels = dict(roots)
     frontier, distance = sorted(roots), 0
     while frontier:
         distance += 1
-        wanted = np.asarray(frontier, dtype=np.int32)
+        wanted = np.asarray(frontier, dtype=np.int64)
         lo, hi = np.searchsorted(parents, wanted, "left"), np.searchsorted(parents, wanted, "right")
         level: dict[int, Label] = {}
         for parent, a, b in zip(frontier, lo.tolist(), hi.tolist()):

@@ -43,7 +43,7 @@ class BlockResult:
     entities: int = 0           # entity lines (not `[`, `]` or blank)
     counts: Counter = field(default_factory=Counter)  # skip reasons
     errors: list = field(default_factory=list)        # (line, reason) of malformed lines
-    edges: array = field(default_factory=lambda: array("i"))  # P279 child, parent pairs, flat
+    edges: array = field(default_factory=lambda: array("q"))  # P279 child, parent pairs, flat
     isos: list = field(default_factory=list)          # (QID number, ISO alpha-2) from P297
     candidates: list = field(default_factory=list)    # (QID number, marshalled candidate)
 
