@@ -261,3 +261,4 @@ def test_orjson_and_json_agree(tmp_path):
         assert json.loads((tmp_path / lib / "manifest.json").read_text())["options"]["json"] == (
             "json" if lib == "json" else "orjson")
     assert outs[0] == outs[1]
+

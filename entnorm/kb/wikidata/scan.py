@@ -59,11 +59,18 @@ def init_worker(opts: ScanOptions) -> None:
     _OPTS = opts
 
 
+def _has_article(line: bytes) -> bool:
+    """An idwiki or enwiki sitelink? The search starts at the top-level `"sitelinks":` key, found from the end
+    (where the dump writes it; a quote inside a JSON string is escaped, so the key cannot be a string's text)."""
+    at = max(line.rfind(b'"sitelinks":'), 0)
+    return line.find(SITE_KEYS[0], at) >= 0 or line.find(SITE_KEYS[1], at) >= 0
+
+
 def _quick_skip(line: bytes, all_labelled: bool) -> tuple[bool, str]:
     """(parse for a candidate?, reason to skip when neither a candidate nor class facts are possible)."""
     if b'"P31"' not in line:
         return False, "no P31 claim"
-    if all_labelled or SITE_KEYS[0] in line or SITE_KEYS[1] in line:
+    if all_labelled or _has_article(line):
         return True, ""
     return False, "no idwiki/enwiki article"
 
