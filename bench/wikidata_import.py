@@ -21,6 +21,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -165,6 +166,12 @@ def decompress_rate(dump: Path) -> dict:
         sec = time.perf_counter() - t0
         out[name] = {"out_mb_per_s": round(n / sec / 1e6, 1), "gz_mb_per_s": round(dump.stat().st_size / sec / 1e6, 1)}
     out["ratio"] = round(n / dump.stat().st_size, 2)
+    for tool in ("pigz", "gzip"):  # external inflaters, as a pipe would use them (`pigz -dc dump | ...`)
+        if shutil.which(tool):
+            t0 = time.perf_counter()
+            subprocess.run([tool, "-dc", str(dump)], stdout=subprocess.DEVNULL, check=True)
+            sec = time.perf_counter() - t0
+            out[tool] = {"out_mb_per_s": round(n / sec / 1e6, 1), "gz_mb_per_s": round(dump.stat().st_size / sec / 1e6, 1)}
     return out
 
 

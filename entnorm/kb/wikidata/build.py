@@ -16,7 +16,9 @@ import marshal
 import mmap
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from array import array
@@ -81,18 +83,33 @@ class Spill:
         self.path.unlink(missing_ok=True)
 
 
+def block_dir(fallback: Path, budget: int) -> str:
+    """A scratch directory for the blocks in flight: in /dev/shm (memory) when it has room for them (a container's
+    /dev/shm may be 64 MB), else next to the output."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2 * budget:
+        return tempfile.mkdtemp(prefix="entnorm-kb-", dir=shm)
+    return tempfile.mkdtemp(prefix=".blocks-", dir=fallback)
+
+
 def scan_dumps(readers: list[DumpReader], opts: BuildOptions, stats: Stats, spill: Spill, err, progress: Progress):
     """Read every dump once; returns (P279 edges, {QID number: ISO code})."""
     edges, isos = array("q"), {}
     starts = [sum(r.size for r in readers[:i]) for i in range(len(readers))]
     workers = opts.workers or os.cpu_count() or 1
     window = threading.BoundedSemaphore(workers * 3)  # blocks in flight: bounds the reader's lead and the memory
+    scratch = block_dir(spill.path.parent, workers * 3 * opts.chunk_bytes) if workers > 1 else None
 
     def tasks():
-        for i, reader in enumerate(readers):
-            for first_line, position, block in reader.blocks():
-                window.acquire()
-                yield i, first_line, position, block
+        for seq, (i, (first_line, position, block)) in enumerate(
+                (i, b) for i, reader in enumerate(readers) for b in reader.blocks()):
+            window.acquire()
+            if scratch:  # handed over as a file the worker maps: one copy instead of a pickle through a pipe
+                path = os.path.join(scratch, str(seq))
+                with open(path, "wb") as fh:
+                    fh.write(block)
+                block = path
+            yield i, first_line, position, block
 
     scan_opts = ScanOptions(tuple(opts.langs), opts.all_labelled)
     pool = None
@@ -123,6 +140,8 @@ def scan_dumps(readers: list[DumpReader], opts: BuildOptions, stats: Stats, spil
         if pool is not None:
             pool.terminate()
             pool.join()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     progress.update(stats, sum(r.size for r in readers), force=True)
     stats.incomplete += [f"{r.path.name}: {r.problem}" for r in readers if r.problem]
     return edges, isos

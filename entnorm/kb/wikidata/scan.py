@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import mmap
 import os
 from array import array
 from collections import Counter
@@ -51,6 +52,8 @@ class BlockResult:
 _OPTS = ScanOptions()
 _LOADS, JSON_LIB = json_loads()
 CLASS_KEYS = (b'"P279"', b'"P297"')
+MAP_FLAGS = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)  # populate: one fault-in, not one per page
+WHITESPACE, BRACKETS, COMMA, OPEN, CLOSE = frozenset(b" \t\r"), frozenset(b"[]"), ord(","), ord("{"), ord("}")
 SITE_KEYS = (b'"enwiki"', b'"idwiki"')
 
 
@@ -59,18 +62,18 @@ def init_worker(opts: ScanOptions) -> None:
     _OPTS = opts
 
 
-def _has_article(line: bytes) -> bool:
+def _has_article(buf, start: int, end: int) -> bool:
     """An idwiki or enwiki sitelink? The search starts at the top-level `"sitelinks":` key, found from the end
     (where the dump writes it; a quote inside a JSON string is escaped, so the key cannot be a string's text)."""
-    at = max(line.rfind(b'"sitelinks":'), 0)
-    return line.find(SITE_KEYS[0], at) >= 0 or line.find(SITE_KEYS[1], at) >= 0
+    at = max(buf.rfind(b'"sitelinks":', start, end), start)
+    return buf.find(SITE_KEYS[0], at, end) >= 0 or buf.find(SITE_KEYS[1], at, end) >= 0
 
 
-def _quick_skip(line: bytes, all_labelled: bool) -> tuple[bool, str]:
+def _quick_skip(buf, start: int, end: int, all_labelled: bool) -> tuple[bool, str]:
     """(parse for a candidate?, reason to skip when neither a candidate nor class facts are possible)."""
-    if b'"P31"' not in line:
+    if buf.find(b'"P31"', start, end) < 0:
         return False, "no P31 claim"
-    if all_labelled or _has_article(line):
+    if all_labelled or _has_article(buf, start, end):
         return True, ""
     return False, "no idwiki/enwiki article"
 
@@ -87,48 +90,75 @@ def _entity_id(ent) -> tuple[str, int]:
     return kind, int(eid[1:])
 
 
-def process_block(task: tuple[int, int, int, bytes]) -> BlockResult:
+def process_block(task: tuple[int, int, int, bytes | str]) -> BlockResult:
+    """A block given as bytes, or as the path of a scratch file holding it (parallel runs: the reader writes each
+    block once to a file, the worker maps it; cheaper than pickling it through a pipe). Lines are searched in
+    place (`find` with start and end); only the lines worth parsing are copied out."""
     source, first_line, position, block = task
-    res = BlockResult(source, position)
-    opts, loads = _OPTS, _LOADS
-    for number, line in enumerate(block.split(b"\n"), first_line):
-        line = line.strip()
-        if not line or line == b"[" or line == b"]":
-            continue
-        res.entities += 1
-        if line[-1:] == b",":
-            line = line[:-1]
-        if line[:1] != b"{" or line[-1:] != b"}":
-            res.errors.append((number, f"truncated line or not one JSON object per line ({len(line):,} bytes, "
-                                       f"ends with {line[-20:].decode('utf-8', 'replace')!r})"))
-            continue
-        want_candidate, reason = _quick_skip(line, opts.all_labelled)
-        want_facts = CLASS_KEYS[0] in line or CLASS_KEYS[1] in line
-        if not want_candidate and not want_facts:
-            res.counts[reason] += 1
-            continue
-        try:
-            ent = loads(line)
-        except ValueError as e:
-            res.errors.append((number, f"invalid JSON: {e}"))
-            continue
-        try:
-            kind, qnum = _entity_id(ent)
-            if kind != "item":
-                res.counts[f"not an item ({kind})"] += 1
-                continue
-            if want_facts:
-                class_facts(ent, qnum, res.edges, res.isos)
-            if not want_candidate:
-                res.counts[reason] += 1
-                continue
-            cand, reason = candidate(ent, qnum, opts.langs, opts.all_labelled)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
-            eid = ent.get("id") if isinstance(ent, dict) else None
-            res.errors.append((number, f"{eid or 'entity'}: unexpected structure ({type(e).__name__}: {e})"))
-            continue
-        if cand is None:
-            res.counts[reason] += 1
-        else:
-            res.candidates.append((qnum, marshal.dumps(cand)))
+    if not isinstance(block, str):
+        return _scan(BlockResult(source, position), first_line, block, len(block))
+    with open(block, "rb") as fh:
+        os.unlink(block)
+        size = os.fstat(fh.fileno()).st_size
+        if not size:
+            return BlockResult(source, position)
+        with mmap.mmap(fh.fileno(), 0, flags=MAP_FLAGS, prot=mmap.PROT_READ) as mm:
+            return _scan(BlockResult(source, position), first_line, mm, size)
+
+
+def _scan(res: BlockResult, number: int, buf, size: int) -> BlockResult:
+    start = 0
+    while start < size:
+        end = buf.find(b"\n", start)
+        end = size if end < 0 else end
+        a, b = start, end
+        while a < b and buf[a] in WHITESPACE:
+            a += 1
+        while b > a and buf[b - 1] in WHITESPACE:
+            b -= 1
+        if b > a and not (b - a == 1 and buf[a] in BRACKETS):
+            _line(res, number, buf, a, b)
+        start, number = end + 1, number + 1
     return res
+
+
+def _line(res: BlockResult, number: int, buf, start: int, end: int) -> None:
+    """The line buf[start:end]: stripped, not blank, not a bracket."""
+    opts = _OPTS
+    res.entities += 1
+    if buf[end - 1] == COMMA:
+        end -= 1
+    if end <= start or buf[start] != OPEN or buf[end - 1] != CLOSE:
+        tail = bytes(buf[max(start, end - 20):end]).decode("utf-8", "replace")
+        res.errors.append((number, f"truncated line or not one JSON object per line ({end - start:,} bytes, "
+                                   f"ends with {tail!r})"))
+        return
+    want_candidate, reason = _quick_skip(buf, start, end, opts.all_labelled)
+    want_facts = buf.find(CLASS_KEYS[0], start, end) >= 0 or buf.find(CLASS_KEYS[1], start, end) >= 0
+    if not want_candidate and not want_facts:
+        res.counts[reason] += 1
+        return
+    try:
+        ent = _LOADS(buf[start:end])
+    except ValueError as e:
+        res.errors.append((number, f"invalid JSON: {e}"))
+        return
+    try:
+        kind, qnum = _entity_id(ent)
+        if kind != "item":
+            res.counts[f"not an item ({kind})"] += 1
+            return
+        if want_facts:
+            class_facts(ent, qnum, res.edges, res.isos)
+        if not want_candidate:
+            res.counts[reason] += 1
+            return
+        cand, reason = candidate(ent, qnum, opts.langs, opts.all_labelled)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        eid = ent.get("id") if isinstance(ent, dict) else None
+        res.errors.append((number, f"{eid or 'entity'}: unexpected structure ({type(e).__name__}: {e})"))
+        return
+    if cand is None:
+        res.counts[reason] += 1
+    else:
+        res.candidates.append((qnum, marshal.dumps(cand)))
