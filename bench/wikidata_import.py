@@ -171,7 +171,8 @@ def decompress_rate(dump: Path) -> dict:
             t0 = time.perf_counter()
             subprocess.run([tool, "-dc", str(dump)], stdout=subprocess.DEVNULL, check=True)
             sec = time.perf_counter() - t0
-            out[tool] = {"out_mb_per_s": round(n / sec / 1e6, 1), "gz_mb_per_s": round(dump.stat().st_size / sec / 1e6, 1)}
+            out[tool] = {"out_mb_per_s": round(n / sec / 1e6, 1),
+                         "gz_mb_per_s": round(dump.stat().st_size / sec / 1e6, 1)}
     return out
 
 

@@ -262,3 +262,18 @@ def test_orjson_and_json_agree(tmp_path):
             "json" if lib == "json" else "orjson")
     assert outs[0] == outs[1]
 
+
+
+def test_parallel_scratch_blocks_are_cleaned_up(run, tmp_path):
+    from entnorm.kb.wikidata.build import block_dir
+
+    run("dump.json", workers=2, chunk_bytes=5000)
+    shm = Path("/dev/shm")
+    assert not list(shm.glob(f"entnorm-kb-{os.getpid()}-*")) if shm.is_dir() else True
+    assert not list(tmp_path.glob(".blocks-*"))
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        stale = shm / "entnorm-kb-999999999-test"  # a killed run's blocks: no such process
+        stale.mkdir(exist_ok=True)
+        fresh = block_dir(tmp_path, 1)
+        assert not stale.exists()
+        os.rmdir(fresh)

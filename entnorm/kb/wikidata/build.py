@@ -87,8 +87,13 @@ def block_dir(fallback: Path, budget: int) -> str:
     """A scratch directory for the blocks in flight: in /dev/shm (memory) when it has room for them (a container's
     /dev/shm may be 64 MB), else next to the output."""
     shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2 * budget:
-        return tempfile.mkdtemp(prefix="entnorm-kb-", dir=shm)
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        for old in shm.glob("entnorm-kb-*-*"):  # left by a killed run: its process is gone
+            pid = old.name.split("-")[2]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                shutil.rmtree(old, ignore_errors=True)
+        if shutil.disk_usage(shm).free > 2 * budget:
+            return tempfile.mkdtemp(prefix=f"entnorm-kb-{os.getpid()}-", dir=shm)
     return tempfile.mkdtemp(prefix=".blocks-", dir=fallback)
 
 
