@@ -6,9 +6,10 @@
 
 Modules: dump.py reads the (compressed) dump as blocks of lines; scan.py is the worker that parses a block;
 entity.py extracts names, statements and the prior from one entity; classes.py holds the class map (classes.yaml)
-and its P279 closure; report.py counts and prints; build.py runs it all and writes the output.
+and its P279 closure; report.py counts and prints; records.py writes and reads records; build.py runs it all.
 """
-from .build import RECORDS, MANIFEST, BuildOptions, build, iter_records
+from .build import MANIFEST, BuildOptions, build
+from .records import RECORDS, iter_records
 from .classes import load_class_map
 from .entity import DEFAULT_LANGS, prior_from_sitelinks
 

@@ -9,11 +9,8 @@ copied through; a YAML record replaces the Wikidata record with the same id.
 """
 from __future__ import annotations
 
-import gzip
 import heapq
 import json
-import marshal
-import mmap
 import multiprocessing
 import os
 import shutil
@@ -30,10 +27,11 @@ from ..schema import FIELDS, RecordError, check_record
 from .classes import load_class_map, type_of, widen
 from .dump import DumpReader, gzip_module
 from .entity import DEFAULT_LANGS
+from .records import RECORDS, Spill, sort_key, write_records
 from .report import Progress, Stats
 from .scan import JSON_LIB, ScanOptions, init_worker, process_block
 
-RECORDS, MANIFEST, SCRATCH = "records.jsonl.gz", "manifest.json", ".candidates.tmp"
+MANIFEST, SCRATCH = "manifest.json", ".candidates.tmp"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -46,41 +44,6 @@ class BuildOptions:
     class_map: str | None = None     # default: the shipped classes.yaml
     progress: bool = False
     verbose: bool = True             # print the first malformed lines and the summary
-
-
-def sort_key(rec_id: str) -> tuple:
-    """QIDs in numeric order, then any other ids (YAML slugs) in text order."""
-    return (0, int(rec_id[1:]), "") if rec_id[:1] == "Q" and rec_id[1:].isdigit() else (1, 0, rec_id)
-
-
-class Spill:
-    """Candidates in a scratch file; QIDs, offsets and lengths in int arrays."""
-
-    def __init__(self, path: Path):
-        self.path, self.fh = path, open(path, "wb")
-        self.qids, self.offsets, self.size = array("q"), array("q"), 0
-
-    def add(self, qnum: int, blob: bytes) -> None:
-        self.qids.append(qnum)
-        self.offsets.append(self.size)
-        self.fh.write(blob)
-        self.size += len(blob)
-
-    def sorted(self):
-        """(QID number, candidate) in QID order; for a repeated QID the first one read comes first."""
-        import numpy as np
-
-        self.fh.close()
-        if not self.qids:
-            return
-        ends = np.append(np.frombuffer(self.offsets, dtype=np.int64)[1:], self.size)
-        with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            for i in np.argsort(np.frombuffer(self.qids, dtype=np.int64), kind="stable").tolist():
-                yield self.qids[i], marshal.loads(mm[self.offsets[i]:int(ends[i])])
-
-    def close(self) -> None:
-        self.fh.close()
-        self.path.unlink(missing_ok=True)
 
 
 def block_dir(fallback: Path, budget: int) -> str:
@@ -191,15 +154,6 @@ def read_yaml(paths: list[Path], stats: Stats) -> list[dict]:
     return sorted(recs, key=lambda r: sort_key(str(r["id"])))
 
 
-def write_records(path: Path, records) -> None:
-    """Atomically: a scratch file renamed into place. gzip header without name or time: same records, same bytes."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
-        for rec in records:
-            gz.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
-    os.replace(tmp, path)
-
-
 def build(inputs: list[str | Path], out_dir: str | Path, opts: BuildOptions | None = None, err=None) -> dict:
     """Build DIR/records.jsonl.gz and DIR/manifest.json from dumps and/or YAML; returns the manifest."""
     from ... import __version__
@@ -242,11 +196,3 @@ def build(inputs: list[str | Path], out_dir: str | Path, opts: BuildOptions | No
     if opts.verbose:
         print(stats.summary(elapsed, len(readers)), file=err)
     return manifest
-
-
-def iter_records(directory: str | Path):
-    """The record dicts of a built knowledge base (DIR/records.jsonl.gz), in QID order."""
-    with gzip.open(Path(directory) / RECORDS, "rb") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
