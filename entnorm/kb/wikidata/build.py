@@ -87,7 +87,7 @@ def scan_dumps(readers: list[DumpReader], opts: BuildOptions, stats: Stats, spil
     else:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = ctx.Pool(workers, initializer=init_worker, initargs=(scan_opts,))
+        pool = ctx.Pool(workers, initializer=init_worker, initargs=(scan_opts, True))
         results = pool.imap(process_block, tasks())
     try:
         for res in results:

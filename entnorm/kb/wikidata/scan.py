@@ -12,6 +12,7 @@ import json
 import marshal
 import mmap
 import os
+import signal
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
@@ -57,9 +58,11 @@ WHITESPACE, BRACKETS, COMMA, OPEN, CLOSE = frozenset(b" \t\r"), frozenset(b"[]")
 SITE_KEYS = (b'"enwiki"', b'"idwiki"')
 
 
-def init_worker(opts: ScanOptions) -> None:
+def init_worker(opts: ScanOptions, in_pool: bool = False) -> None:
     global _OPTS
     _OPTS = opts
+    if in_pool:  # Ctrl-C goes to the whole process group: the main process stops the pool, workers stay quiet
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _has_article(buf, start: int, end: int) -> bool:
