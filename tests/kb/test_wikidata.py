@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from entnorm.cli import main
-from entnorm.kb.schema import FIELDS, check_record
+from entnorm.kb.schema import FIELDS, check_record, entity_from_record
 from entnorm.kb.wikidata import BuildOptions, build, iter_records, load_class_map, prior_from_sitelinks
 from entnorm.kb.wikidata.classes import CLASS_MAP, Label, type_of, widen
 
@@ -177,6 +177,7 @@ def test_records_follow_the_schema_sorted_by_qid(run):
     b = run("dump.json")
     for rec in b.records:
         check_record(rec, rec["id"])
+        assert entity_from_record(rec).name == rec["name"]   # what the index compiles from
         assert list(rec) == [k for k in FIELDS if k in rec] and rec["source"] == "wikidata"
         assert 0 <= rec["prior"] <= 1
     ids = [int(r["id"][1:]) for r in b.records]
