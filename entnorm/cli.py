@@ -136,6 +136,24 @@ def run_evaluate(args) -> int:
     return 0
 
 
+def run_kb_build(args) -> int:
+    """`entnorm kb build`: Wikidata dump(s) / gazetteer YAML -> DIR/records.jsonl.gz + manifest.json (docs/kb.md).
+    Exit status 0, or 1 when lines were malformed or a dump is incomplete (the output is still written)."""
+    import yaml
+
+    from .kb.wikidata import DEFAULT_LANGS, BuildOptions, build
+
+    langs = tuple(x.strip() for x in args.langs.split(",") if x.strip()) if args.langs else DEFAULT_LANGS
+    opts = BuildOptions(langs=langs, all_labelled=args.all_labelled, workers=args.workers or 0,
+                        class_map=args.class_map, progress=sys.stderr.isatty() and not args.quiet,
+                        verbose=not args.quiet)
+    try:
+        counts = build(args.inputs, args.output, opts)["counts"]
+    except (OSError, ValueError, yaml.YAMLError) as e:  # missing input, bad YAML record or class map
+        raise Fatal(str(e)) from e
+    return 1 if counts["malformed"] or counts["incomplete"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Find PER/LOC/ORG mentions in Indonesian news and "
                                      "link every spelling to one canonical ID.")
@@ -175,6 +193,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compute precision (default fp32, the reference)")
     e.add_argument("--json", metavar="PATH", help="also write the scores as JSON")
     e.set_defaults(func=run_evaluate)
+    k = sub.add_parser("kb", help="knowledge-base tools: build records from a Wikidata dump",
+                       description="Knowledge-base tools (docs/kb.md).")
+    kb_build = k.add_subparsers(dest="kb_command", metavar="SUBCOMMAND", required=True).add_parser(
+        "build", help="Wikidata JSON dump(s) and/or gazetteer YAML -> DIR/records.jsonl.gz + DIR/manifest.json",
+        description="Import PER/LOC/ORG items from the Wikidata JSON dump (latest-all.json.gz / .bz2 / .json), "
+        "typed through classes.yaml widened by the dump's P279 hierarchy; gazetteer YAML inputs are validated and "
+        "copied through (they replace a Wikidata record with the same id). Exit status 0, 1 when lines were "
+        "malformed or a dump is incomplete (output still written), 2 on a fatal error.")
+    kb_build.add_argument("inputs", nargs="+", metavar="DUMP", help="Wikidata JSON dump (gzip, bz2 or plain), or a "
+                          "gazetteer YAML file or directory")
+    kb_build.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    kb_build.add_argument("--all-labelled", action="store_true", help="keep every typed item with a label in "
+                          "--langs (default: only items with an idwiki or enwiki article)")
+    kb_build.add_argument("--langs", metavar="L1,L2", help="label languages, in display-name order (default "
+                          "id,mul,en,ms,jv,su)")
+    kb_build.add_argument("--workers", type=positive_int, metavar="N", help="parser processes (default: one per core)")
+    kb_build.add_argument("--class-map", metavar="YAML", help="class map (default: the shipped classes.yaml)")
+    kb_build.add_argument("--quiet", action="store_true", help="no progress bar, malformed lines or summary")
+    kb_build.set_defaults(func=run_kb_build)
     return parser
 
 
