@@ -86,9 +86,14 @@ def test_boolean_offsets_are_span_errors(linker_nlp, span):
 @given(st.lists(texts_with_spans(), min_size=1, max_size=6))
 def test_corpus_nil_reconciliation_keeps_spans(linker_nlp, cases):
     docs = [linker_nlp(t, entities=s) for t, s in cases]
-    before = [[(e.start, e.end, e.text, e.id.startswith("nil:")) for e in d.entities] for d in docs]
+    before = [[(e.start, e.end, e.text, e.id) for e in d.entities] for d in docs]
     reconcile(docs)
-    assert [[(e.start, e.end, e.text, e.id.startswith("nil:")) for e in d.entities] for d in docs] == before
+    after = [[(e.start, e.end, e.text, e.id) for e in d.entities] for d in docs]
+    assert [[e[:3] for e in d] for d in after] == [[e[:3] for e in d] for d in before]
+    for old, new in zip(sum(before, []), sum(after, [])):
+        # linked mentions keep their ID; a NIL one gets its corpus-level NIL ID or, when it is short for an
+        # entity linked elsewhere in the corpus, that entity's ID
+        assert new[3] == old[3] or old[3].startswith("nil:")
     for (text, _), doc in zip(cases, docs):
         check_doc(text, doc)
 
