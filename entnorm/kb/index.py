@@ -76,6 +76,10 @@ class KnowledgeBase:
         """Aliases whose phonetic key starts with these three letters: the block a typo is searched in."""
         return self._tables["prefix"].get(prefix, [])
 
+    def key_prefix_texts(self, prefix: str) -> list[str]:
+        """The alias texts of `key_prefix(prefix)`, in its order (what the typo search scores)."""
+        return [self._aliases[a][1] for a in self.key_prefix(prefix)]
+
     def people_with_token(self, token: str) -> list[int]:
         """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""
         return self._person_tokens.get(token, [])

@@ -33,7 +33,7 @@ class CandidateFinder:
     def __init__(self, kb: KnowledgeBase, policy: Policy, cache_size: int = 200_000):
         self.kb, self.policy = kb, policy
         self.candidates = lru_cache(maxsize=cache_size)(self._find)
-        self._block_texts = lru_cache(maxsize=4096)(lambda prefix: [kb.alias(a)[1] for a in kb.key_prefix(prefix)])
+        self._block_texts = lru_cache(maxsize=4096)(kb.key_prefix_texts)
 
     def _find(self, text: str) -> tuple[Candidate, ...]:
         keys = name_keys(text)
