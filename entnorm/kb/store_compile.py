@@ -29,26 +29,38 @@ BATCH = 65_536  # keys hashed per batch
 
 
 class _Rows:
-    """The rows of one lookup table, in the order they were added (ascending postings); the key texts go to a
-    scratch file, so that each distinct key can be written once, beside its group."""
+    """The rows of one lookup table, in the order they were added (ascending postings). Per row: the key's hash,
+    identity hash and number among the distinct keys of its batch; the distinct keys' texts go to a scratch
+    file, from which each group's key text is copied at the end."""
 
     def __init__(self, scratch: Path):
-        self.keys: list[str] = []
-        self.new_postings: list[int] = []
-        self.hashes, self.idents, self.postings = array("Q"), array("q"), array("I")
-        self.key_lengths = array("I")
+        self.hashes, self.idents, self.key_refs = array("Q"), array("q"), array("Q")
+        self.postings = array("I")
+        self.key_off = array("Q", [0])
         self.scratch = scratch
         self.key_file = scratch.open("wb")
 
-    def flush(self) -> None:
-        encoded = [k.encode("utf-8", "surrogatepass") for k in self.keys]
+    def add(self, keys: list[str], postings: Iterable[int]) -> None:
+        distinct = list(dict.fromkeys(keys))  # each distinct key is encoded and hashed once per batch
+        number = {k: i for i, k in enumerate(distinct)}
+        refs = np.fromiter(map(number.__getitem__, keys), np.int64, len(keys))
+        encoded = [k.encode("utf-8", "surrogatepass") for k in distinct]
         self.key_file.write(b"".join(encoded))
-        self.key_lengths.extend(map(len, encoded))
-        self.hashes.extend(map(fmt.key_hash, self.keys))
-        self.idents.extend(map(hash, self.keys))
-        self.postings.extend(self.new_postings)
-        self.keys.clear()
-        self.new_postings.clear()
+        first_ref = len(self.key_off) - 1
+        _append(self.key_off, _lengths(encoded).cumsum() + np.uint64(self.key_off[-1]))
+        _append(self.hashes, np.fromiter(map(fmt.key_hash, distinct), np.uint64, len(distinct))[refs])
+        _append(self.idents, np.fromiter(map(hash, distinct), np.int64, len(distinct))[refs])
+        _append(self.key_refs, (refs + first_ref).astype(np.uint64))
+        _append(self.postings, np.asarray(postings, dtype=np.uint32))
+
+
+def _lengths(encoded: list[bytes]) -> np.ndarray:
+    return np.fromiter(map(len, encoded), np.uint64, len(encoded))
+
+
+def _append(arr: array, values: np.ndarray) -> None:
+    """Append a numpy array to a compact array.array of the same item type, without Python ints."""
+    arr.frombytes(values.tobytes())
 
 
 def _smallest_uint(values: np.ndarray) -> np.ndarray:
@@ -66,46 +78,62 @@ class _Writer:
         self.entity_file = (out / "entities.bin").open("wb")
         self.alias_file = (out / "aliases.unsorted").open("wb")
         self.n_entities = self.n_aliases = 0
+        # since the last flush: entity records, ids; alias texts, name keys; person name tokens
+        self.records, self.ids, self.texts, self.keys = [], [], [], []
+        self.person_tokens, self.person_entities = [], []
 
     def add(self, ent: Entity) -> None:
-        e, rows = self.n_entities, self.rows
+        e = self.n_entities
         record = fmt.FIELD_SEP.join((ent.id, ent.type, ent.name, ent.kind, ent.country, ent.description,
                                      repr(float(ent.prior)), "1" if ent.curated else "", ent.source, *ent.aliases))
         if record.count(fmt.FIELD_SEP) != fmt.N_FIELDS - 1 + len(ent.aliases):
             raise ValueError(f"entity {ent.id!r}: a field contains the separator U+001F")
         data = record.encode("utf-8", "surrogatepass")
-        self.entity_file.write(data)
+        self.records.append(data)
         self.entity_off.append(self.entity_off[-1] + len(data))
         self.entity_type.append(self.types.setdefault(ent.type, len(self.types)))
-        rows["id"].keys.append(ent.id)
-        rows["id"].new_postings.append(e)
-        person: dict[str, int] = {}  # this person's name tokens
+        self.ids.append(ent.id)
+        person: dict[str, None] = {}  # this person's name tokens
         for alias in ent.aliases:
             keys = name_keys(alias)
             if not keys.key:
                 continue  # not indexed, and not numbered: as KnowledgeBase does
-            if fmt.TEXT_SEP in alias:
-                raise ValueError(f"entity {ent.id!r}: alias {alias!r} contains U+0000")
-            a = self.n_aliases
             self.n_aliases += 1
             self.alias_entity.append(e)
-            data = alias.encode("utf-8", "surrogatepass")
-            self.alias_file.write(data)
-            self.alias_off.append(self.alias_off[-1] + len(data))
-            for name, key_of in fmt.ALIAS_KEYS.items():
-                if name != "tokenset" or len(keys.tokens) > 1:
-                    rows[name].keys.append(key_of(keys))
-                    rows[name].new_postings.append(a)
+            self.texts.append(alias)
+            self.keys.append(keys)
             if ent.type == "PER" and len(keys.tokens) > 1:
-                person.update(dict.fromkeys(keys.tokens, e))
-        rows["person"].keys.extend(person)
-        rows["person"].new_postings.extend(person.values())
+                person.update(dict.fromkeys(keys.tokens))
+        self.person_tokens.extend(person)
+        self.person_entities.extend([e] * len(person))
         self.n_entities += 1
-        if len(rows["folded"].keys) >= BATCH:
-            for r in rows.values():
-                r.flush()
+        if len(self.keys) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the batch's keys to the tables, its texts to the files."""
+        keys, rows = self.keys, self.rows
+        aliases = range(self.n_aliases - len(keys), self.n_aliases)
+        for name, key_of in fmt.ALIAS_KEYS.items():
+            if name == "tokenset":  # multi-word names only
+                multi = [a - aliases.start for a in aliases if len(keys[a - aliases.start].tokens) > 1]
+                rows[name].add([keys[i].tokenset for i in multi], [aliases.start + i for i in multi])
+            else:
+                rows[name].add(list(map(key_of, keys)), aliases)
+        rows["id"].add(self.ids, range(self.n_entities - len(self.ids), self.n_entities))
+        rows["person"].add(self.person_tokens, self.person_entities)
+        self.entity_file.write(b"".join(self.records))
+        bad = next((t for t in self.texts if fmt.TEXT_SEP in t), None) if fmt.TEXT_SEP in "".join(self.texts) else None
+        if bad is not None:
+            raise ValueError(f"alias {bad!r} contains U+0000")
+        encoded = [t.encode("utf-8", "surrogatepass") for t in self.texts]
+        self.alias_file.write(b"".join(encoded))
+        _append(self.alias_off, _lengths(encoded).cumsum() + np.uint64(self.alias_off[-1]))
+        for batch in (self.records, self.ids, self.texts, self.keys, self.person_tokens, self.person_entities):
+            batch.clear()
 
     def finish(self, fingerprint: str) -> None:
+        self.flush()
         self.entity_file.close()
         self.alias_file.close()
         if self.n_aliases >= 2 ** 32 or self.n_entities >= 2 ** 32:
@@ -117,7 +145,6 @@ class _Writer:
                   "alias_entity": np.frombuffer(self.alias_entity, np.uint32)}
         tables = {}
         for name, rows in self.rows.items():
-            rows.flush()
             rows.key_file.close()
             tables[name], slots = self._table(name, rows, arrays)
             if name == "prefix":  # the prefix postings are the alias texts' order in aliases.bin
@@ -164,9 +191,10 @@ class _Writer:
 
     def _write_keys(self, rows: _Rows, rows_of_groups: np.ndarray, dst: Path) -> np.ndarray:
         """`<table>.keys.bin`: each group's key text, in group order; returns its offsets."""
-        lengths = np.frombuffer(rows.key_lengths, np.uint32).astype(np.uint64)
-        self._gather(rows.scratch, dst, np.concatenate([[0], np.cumsum(lengths)]).astype(np.uint64), rows_of_groups)
-        return _smallest_uint(np.concatenate([[0], np.cumsum(lengths[rows_of_groups])]).astype(np.uint64))
+        off = np.frombuffer(rows.key_off, np.uint64)
+        refs = np.frombuffer(rows.key_refs, np.uint64)[rows_of_groups]
+        self._gather(rows.scratch, dst, off, refs)
+        return _smallest_uint(np.concatenate([[0], np.cumsum(off[refs + 1] - off[refs])]).astype(np.uint64))
 
     def _write_texts(self, slots: np.ndarray, arrays: dict) -> None:
         """aliases.bin: the alias texts in typo-block order, each followed by TEXT_SEP."""

@@ -1,0 +1,340 @@
+"""Knowledge-base store benchmark: `python bench/kb.py [--sizes 45k,500k,5M]` (5M: about 20 minutes).
+
+For the shipped gazetteer (45k, `45k`) and synthetic Wikidata-like knowledge bases (`synthetic_entities`, any
+size: `500k`, `2M`, `5M`), each step in a fresh subprocess:
+  build   `store.compile_store` from a stream of entities: seconds, peak RSS (the generator included), disk size
+  open    `store.open_store` in a new process: seconds and RSS growth (anonymous / file-backed pages)
+  link    `bench/linking.py:speed` on the opened store: 10,000 of its aliases, half perturbed, cold candidate
+          cache; RSS growth after it
+With `--cold`, the store's pages are dropped from the page cache before open (posix_fadvise DONTNEED).
+Prints a table, a projection for a Wikidata-sized build, and writes `bench/results/kb.json` (merged per size, so
+sizes can be run separately: `--sizes 5M` in the background).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from array import array
+from bisect import bisect_right
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from entnorm.kb.schema import Entity  # noqa: E402
+
+# -- synthetic Wikidata-like entities ----------------------------------------------------------------------
+SOUNDS = {  # per naming tradition: onsets, vowels, codas of the syllables its names are made of
+    "id": ("b d g h j k l m n p r s t w y c ny ng sr tr pr s su", "a i u e o ia ua", "n ng r t s h"),
+    "ar": ("b d f h j k l m n q r s t w y z sh kh gh dh", "a i u aa ee oo a", "d m r l f n"),
+    "ru": ("b v g d zh z k l m n p r s t f kh ts ch sh sv vl", "a e i o u y ya yu", "v n r l k"),
+    "ko": ("g k n d t r m b p s j ch h y", "a eo o u eu i ae e ya yeo yo yu wa", "ng n l k m"),
+    "en": ("b br c ch d f g gr h j k l m n p r s st t th w", "a e i o u ea ou", "n r l s t ck"),
+}
+KOREAN_FAMILIES = ("Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han", "Shin")
+FAMILY_ENDINGS = {"ru": ("ov", "ev", "in", "sky", "enko"), "en": ("son", "er", "man", "ton", "s", ""),
+                  "id": ("", "o", "i", "wan", "ono"), "ar": ("i", "", "a"), "ko": ("",)}
+ZIPF = 0.6  # name frequency ~ rank^-0.6: common names recur (namesakes), most are rare
+COUNTRIES = {"id": ("ID",), "ar": ("SA", "EG", "IQ", "SY", "AE"), "ru": ("RU", "UA", "BY"), "ko": ("KR", "KP"),
+             "en": ("US", "GB", "AU", "CA")}
+TRADITIONS, TRADITION_CUM = ("id", "ar", "ru", "ko", "en"), (35, 50, 65, 75, 100)
+TYPES, TYPE_CUM = ("PER", "LOC", "ORG"), (55, 85, 100)
+RESPELL = (("oe", "u"), ("u", "oe"), ("j", "dj"), ("y", "j"), ("sh", "sy"), ("kh", "h"), ("v", "w"), ("ei", "ey"),
+           ("c", "k"), ("ov", "off"), ("i", "y"), ("a", "ah"))
+CYRILLIC = dict(zip("abvgdezijklmnoprstufhcy", "абвгдезийклмнопрстуфхцы")) | {"sh": "ш", "ch": "ч", "zh": "ж",
+                                                                                 "ya": "я", "yu": "ю", "kh": "х"}
+PLACE = (("Kota {}", "{} City"), ("Kabupaten {}", "{} Regency"), ("Sungai {}", "{} River"), ("Gunung {}", "Mount {}"),
+         ("Pulau {}", "{} Island"), ("Desa {}", "{} Village"), ("{}", "{}"), ("{}", "{}"))
+ORG = (("Partai {}", "{} Party"), ("Universitas {}", "University of {}"), ("PT {} Tbk", "{} Company"),
+       ("Bank {}", "{} Bank"), ("Persatuan Sepak Bola {}", "{} Football Club"), ("Kementerian {}", "Ministry of {}"),
+       ("Institut {}", "{} Institute"), ("Yayasan {}", "{} Foundation"))
+DIRECTIONS = ("", "", "", "", " Barat", " Timur", " Utara", " Selatan", " Tengah")
+KINDS = {"PER": ("politikus", "atlet", "artis", "pengusaha", "akademisi"),
+         "LOC": ("kota", "desa", "sungai", "gunung", "kabupaten", "pulau"),
+         "ORG": ("partai", "perusahaan", "universitas", "klub", "kementerian")}
+
+
+def _cyrillic(text: str) -> str:
+    low, out, i = text.lower(), [], 0
+    while i < len(low):
+        step = 2 if low[i:i + 2] in CYRILLIC else 1
+        out.append(CYRILLIC.get(low[i:i + step], low[i]))
+        i += step
+    return "".join(out).title()
+
+
+class _Vocabulary:
+    """Given and family names per tradition, drawn Zipf-like (a few common names, a long tail)."""
+
+    def __init__(self, rng: random.Random, n_given: int, n_family: int):
+        self.rng, self.pools = rng, {}
+        for trad, (onsets, vowels, codas) in SOUNDS.items():
+            onsets, vowels, codas = onsets.split(), vowels.split(), ["", "", *codas.split()]
+
+            def words(n: int, endings=("",)) -> list[str]:
+                out = set()
+                while len(out) < n:
+                    syllables = (rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+                                 for _ in range(rng.choice((1, 2, 2, 2, 3))))
+                    out.add(("".join(syllables) + rng.choice(endings)).capitalize())
+                return sorted(out)
+
+            self.pools[trad] = [self._zipf(words(n_given)), self._zipf(words(n_family, FAMILY_ENDINGS[trad]))]
+
+    def _zipf(self, words: list[str]):
+        self.rng.shuffle(words)
+        cum, total = array("d"), 0.0
+        for rank in range(1, len(words) + 1):
+            total += rank ** -ZIPF
+            cum.append(total)
+        return words, cum
+
+    def given(self, trad: str) -> str:
+        return _draw(self.rng, *self.pools[trad][0])
+
+    def family(self, trad: str) -> str:
+        return _draw(self.rng, *self.pools[trad][1])
+
+
+def _draw(rng: random.Random, items, cum_weights):
+    return items[bisect_right(cum_weights, rng.random() * cum_weights[-1])]
+
+
+def _respell(rng: random.Random, name: str) -> str:
+    """One spelling change (old Indonesian oe, dj; y/j, sh/sy, ...), starting at a random rule."""
+    k = int(rng.random() * len(RESPELL))
+    for old, new in RESPELL[k:] + RESPELL[:k]:
+        if old in name[1:]:
+            return name[0] + name[1:].replace(old, new, 1)
+    return name + "h"
+
+
+def _person(rng, voc, trad):
+    g, f = voc.given(trad), voc.family(trad)
+    if trad == "id":  # a quarter are known by one name (Suharto), the rest by two or three
+        name = f if rng.random() < 0.25 else " ".join([g, *(voc.given(trad) for _ in range(rng.choice((0, 1, 1)))), f])
+        return name, [_respell(rng, name), _respell(rng, _respell(rng, name)),
+                      name.split()[-1] if " " in name and rng.random() < 0.3 else name]
+    if trad == "ar":
+        name = f"{g} bin {voc.given(trad)} al-{f}" if rng.random() < 0.4 else f"{g} al-{f}"
+        return name, [f"{g} {f}", _respell(rng, name), name.replace("al-", "Al ")]
+    if trad == "ru":
+        patronymic = voc.given(trad) + rng.choice(("ovich", "evich", "ovna"))
+        return f"{g} {patronymic} {f}", [f"{g} {f}", _cyrillic(f"{g} {f}"), _respell(rng, f"{g} {f}"),
+                                         _cyrillic(f"{g} {patronymic} {f}")]
+    if trad == "ko":
+        family = rng.choice(KOREAN_FAMILIES)
+        given = voc.given(trad) + voc.given(trad).lower()
+        return f"{family} {given}", [f"{family} {given[:len(given) // 2]}-{given[len(given) // 2:]}",
+                                     f"{given} {family}", _respell(rng, f"{family} {given}")]
+    middle = f" {voc.given(trad)[0]}." if rng.random() < 0.3 else ""
+    return f"{g}{middle} {f}", [f"{g} {f}", f"{g[0]}. {f}" if rng.random() < 0.5 else f"{f}, {g}",
+                                _respell(rng, f"{g} {f}")]
+
+
+def _place(rng, voc, trad):
+    local, english = rng.choice(PLACE)
+    base = voc.family(trad) + rng.choice(DIRECTIONS)
+    aliases = [english.format(base), local.format(_respell(rng, base)),
+               base if rng.random() < 0.5 else english.format(base).upper()]
+    if trad == "ru":
+        aliases.append(_cyrillic(base))
+    return local.format(base), aliases
+
+
+def _organisation(rng, voc, trad):
+    local, english = rng.choice(ORG)
+    base = " ".join(voc.family(trad) for _ in range(rng.choice((1, 1, 2))))
+    name = local.format(base)
+    acronym = "".join(w[0] for w in name.split() if w[0].isupper())
+    return name, [english.format(base), acronym if len(acronym) > 2 else name, local.format(_respell(rng, base)),
+                  english.format(_respell(rng, base))]
+
+
+def synthetic_entities(n: int, seed: int = 1):
+    """`n` Wikidata-like entities, deterministic for a seed: PER 55 %, LOC 30 %, ORG 15 %; multi-word names from
+    five naming traditions with aliases (short forms, respellings, Cyrillic, English forms, acronyms); priors
+    skewed low as Wikidata popularity is."""
+    rng = random.Random(seed)
+    voc = _Vocabulary(rng, min(n // 20 + 500, 30_000), min(n // 4 + 2_000, 250_000))
+    makers = {"PER": _person, "LOC": _place, "ORG": _organisation}
+    for i in range(n):
+        etype, trad = _draw(rng, TYPES, TYPE_CUM), _draw(rng, TRADITIONS, TRADITION_CUM)
+        name, aliases = makers[etype](rng, voc, trad)
+        country = rng.choice(COUNTRIES[trad])
+        kind = rng.choice(KINDS[etype])
+        yield Entity(id=f"Q{10_000_000 + 3 * i + rng.randrange(3)}", type=etype, name=name,
+                     aliases=tuple(dict.fromkeys([name, *aliases])), kind=kind, country=country,
+                     description=f"{kind.capitalize()} ({country}), entitas sintetis nomor {i}",
+                     prior=round(0.05 + 0.9 * rng.random() ** 5, 3), source="synthetic")
+
+
+# -- the benchmark --------------------------------------------------------------------------------------------
+GAZETTEER = "45k"  # the shipped gazetteer, not synthetic
+
+
+def size_count(size: str) -> int:
+    units = {"k": 1_000, "M": 1_000_000}
+    return int(float(size[:-1]) * units[size[-1]]) if size[-1] in units else int(size)
+
+
+def entities_for(size: str):
+    if size == GAZETTEER:
+        from entnorm.kb.loader import gazetteer_files, read_entities
+        return list(read_entities(gazetteer_files()))  # parsed before the clock starts: YAML is not the store
+    return synthetic_entities(size_count(size))
+
+
+def rss() -> dict:
+    """Resident memory in MB: total, anonymous (heap) and file-backed (mapped store pages, shared)."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon", "RssFile"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields
+
+
+def _timed(items, clock: list):
+    """Yield from `items`, adding the time spent producing them to clock[0] (the generator is not the build)."""
+    items = iter(items)
+    while True:
+        t0 = time.perf_counter()
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        clock[0] += time.perf_counter() - t0
+        yield item
+
+
+def child_build(size: str, out: Path) -> dict:
+    from entnorm.kb.store import compile_store
+    entities, generate = entities_for(size), [0.0]
+    t0 = time.perf_counter()
+    compile_store(_timed(entities, generate), out, fingerprint=f"bench-{size}")
+    total = time.perf_counter() - t0
+    return {"build_s": round(total - generate[0], 1), "generate_s": round(generate[0], 1),
+            "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def child_link(store: Path) -> dict:
+    import linking
+    from entnorm.kb.store import open_store
+    before = rss()
+    t0 = time.perf_counter()
+    kb = open_store(store)
+    opened = time.perf_counter() - t0
+    after_open = rss()
+    speed = linking.speed(kb)
+    after_link = rss()
+    grow = lambda r: {k: round(r[k] - before[k], 1) for k in r}  # noqa: E731
+    return {"open_s": round(opened, 4), "rss_open_mb": grow(after_open), "rss_link_mb": grow(after_link),
+            "link_s": speed["seconds"], "mentions_per_s": speed["mentions_per_s"], "entities": len(kb),
+            "aliases": kb.n_aliases, "load": round(os.getloadavg()[0], 1)}
+
+
+def drop_page_cache(store: Path) -> None:
+    for f in store.iterdir():
+        fd = os.open(f, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def _child(*args) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if proc.returncode:
+        raise RuntimeError(f"child {args} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cpu_name() -> str:
+    out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+    return f"{fields.get('Model name', '?').strip()}, {fields.get('CPU(s)', '?').strip()} CPUs"
+
+
+def measure(size: str, workdir: Path, reuse: bool) -> dict:
+    store = workdir / f"kb-{size}"
+    row = {"size": size}
+    if reuse and (store / "manifest.json").is_file():
+        row["build"] = "reused"
+    else:
+        row.update(_child("build", size, store))
+    row["disk_mb"] = round(sum(f.stat().st_size for f in store.iterdir()) / 2 ** 20, 1)
+    drop_page_cache(store)
+    row["cold"] = _child("link", store)
+    row["warm"] = _child("link", store)
+    return row
+
+
+def projection(row: dict, items: int) -> dict:
+    n = row["warm"]["entities"]
+    return {"entities": items, "build_min": round(row["build_s"] / n * items / 60, 1),
+            "disk_gb": round(row["disk_mb"] / n * items / 1024, 1),
+            "build_peak_rss_gb": round(row["build_peak_rss_mb"] / n * items / 1024, 1)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default=f"{GAZETTEER},500k,5M")
+    ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "entnorm-kb-bench")
+    ap.add_argument("--reuse", action="store_true", help="keep stores already built in --workdir")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "kb.json")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        mode, *rest = args.child
+        print(json.dumps(child_build(rest[0], Path(rest[1])) if mode == "build" else child_link(Path(rest[0]))))
+        return None
+    results = json.loads(args.out.read_text()) if args.out.exists() else {"rows": {}}
+    results.update({"cpu": cpu_name(), "python": sys.version.split()[0], "date": time.strftime("%Y-%m-%d"),
+                    "command": "python bench/kb.py " + " ".join(argv if argv is not None else sys.argv[1:])})
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes.split(","):
+        print(f"{size}: building and measuring ...", file=sys.stderr, flush=True)
+        results["rows"][size] = measure(size, args.workdir, args.reuse)
+        args.out.write_text(json.dumps(results, indent=1))
+    rows = sorted(results["rows"].values(), key=lambda r: r["warm"]["entities"])
+    largest = max((r for r in rows if isinstance(r.get("build_s"), float)), key=lambda r: r["warm"]["entities"])
+    results["projection"] = {"basis": largest["size"], "default_wikidata_subset": projection(largest, 4_000_000),
+                             "all_wikidata_items": projection(largest, 110_000_000)}
+    args.out.write_text(json.dumps(results, indent=1))
+    print_table(results)
+    return results
+
+
+def print_table(results: dict) -> None:
+    print(f"CPU: {results['cpu']}; Python {results['python']}; {results['date']}")
+    head = (f"{'size':>6s} {'entities':>9s} {'aliases':>10s} {'build s':>8s} {'peak MB':>8s} {'disk MB':>8s} "
+            f"{'open ms':>13s} {'RSS open MB':>12s} {'RSS link MB':>16s} {'10k link s':>12s} {'load':>5s}")
+    print(head + "\n" + " " * 56 + "warm / cold" + " " * 8 + "anon+file" + " " * 8 + "anon+file" + " " * 5
+          + "warm / cold\n" + "-" * len(head))
+    for r in sorted(results["rows"].values(), key=lambda r: r["warm"]["entities"]):
+        w, c = r["warm"], r["cold"]
+        print(f"{r['size']:>6s} {w['entities']:>9,d} {w['aliases']:>10,d} {r.get('build_s', '-'):>8} "
+              f"{r.get('build_peak_rss_mb', '-'):>8} {r['disk_mb']:>8.1f} "
+              f"{1000 * w['open_s']:>6.1f}/{1000 * c['open_s']:<6.1f} "
+              f"{w['rss_open_mb']['RssAnon']:>5.1f}+{w['rss_open_mb']['RssFile']:<6.1f} "
+              f"{w['rss_link_mb']['RssAnon']:>7.1f}+{w['rss_link_mb']['RssFile']:<8.1f} "
+              f"{w['link_s']:>5.2f}/{c['link_s']:<6.2f} {w['load']:>5.1f}")
+    p = results["projection"]
+    for name, proj in (("Wikidata default subset (PER/LOC/ORG with an id/en article)", p["default_wikidata_subset"]),
+                       ("every Wikidata item", p["all_wikidata_items"])):
+        print(f"projection from {p['basis']}, {name}: {proj['entities']:,} entities -> build {proj['build_min']} min, "
+              f"disk {proj['disk_gb']} GB, build peak RSS {proj['build_peak_rss_gb']} GB")
+
+
+if __name__ == "__main__":
+    main()
