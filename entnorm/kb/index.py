@@ -51,6 +51,13 @@ class KnowledgeBase:
         number = self._ids.get(entity_id)
         return None if number is None else self.entities[number]
 
+    def numbers_of(self, entity_id: str) -> list[int]:
+        """Entity numbers carrying this id (one, unless the list repeated it)."""
+        if len(self._ids) == len(self.entities):
+            number = self._ids.get(entity_id)
+            return [] if number is None else [number]
+        return [n for n, e in enumerate(self.entities) if e.id == entity_id]
+
     def alias(self, number: int) -> tuple[int, str]:
         """(entity number, alias text) of one alias."""
         return self._aliases[number]

@@ -92,6 +92,7 @@ class _Table:
     Scalars are read through memoryviews (Python ints, several times faster than numpy scalars)."""
 
     def __init__(self, arrays: dict, blobs: dict, name: str):
+        self.hash_array = arrays[f"{name}.hash"]
         self.hashes, self.off, self.post = (memoryview(arrays[f"{name}.{part}"]) for part in ("hash", "off", "post"))
         self.fence = arrays[f"{name}.fence"].tolist()
         self.key_off, self.keys = memoryview(arrays[f"{name}.key_off"]), blobs[f"{name}.keys"]
@@ -101,6 +102,15 @@ class _Table:
         j = bisect_left(self.fence, h)  # fence[j - 1] < h <= fence[j]: that group is in fence step j - 1
         base = (j - 1) * FENCE if j else 0
         return bisect_left(self.hashes, h, base, min(base + FENCE, len(self.hashes)))
+
+    def groups(self, h: int):
+        g = self.first_group(h)
+        while g < len(self.hashes) and self.hashes[g] == h:
+            yield g
+            g += 1
+
+    def key(self, g: int) -> bytes:
+        return self.keys[self.key_off[g]:self.key_off[g + 1]]
 
 
 class MappedKnowledgeBase:
@@ -145,6 +155,15 @@ class MappedKnowledgeBase:
         """Entity numbers carrying this id (one, unless the source repeated it)."""
         return self._postings("id", entity_id)
 
+    def id_hashes(self) -> np.ndarray:
+        """The sorted `key_hash`es of the entity ids (layering compares stores by them)."""
+        return self._tables["id"].hash_array
+
+    def ids_with_hashes(self, hashes) -> list[str]:
+        """The entity ids whose `key_hash` is one of `hashes`."""
+        table = self._tables["id"]
+        return [_decode(table.key(g)) for h in map(int, hashes) for g in table.groups(h)]
+
     def alias(self, number: int) -> tuple[int, str]:
         """(entity number, alias text) of one alias."""
         return self._alias_entity[number], self._alias_text(number)
@@ -163,12 +182,11 @@ class MappedKnowledgeBase:
         table = self._tables[name]
         h = key_hash(text)
         hashes, g = table.hashes, table.first_group(h)
-        if g < len(hashes) and hashes[g] == h:
-            data, key_off = text.encode("utf-8", "surrogatepass"), table.key_off
-            while g < len(hashes) and hashes[g] == h:
-                if table.keys[key_off[g]:key_off[g + 1]] == data:
+        if g < len(hashes) and hashes[g] == h:  # (inline: the common miss costs no generator)
+            data = text.encode("utf-8", "surrogatepass")
+            for g in table.groups(h):
+                if table.key(g) == data:
                     return table.off[g], table.off[g + 1]
-                g += 1
         return None
 
     def _postings(self, name: str, text: str) -> list[int]:
