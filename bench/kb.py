@@ -181,6 +181,8 @@ GAZETTEER = "45k"  # the shipped gazetteer, not synthetic
 
 
 def size_count(size: str) -> int:
+    if size == GAZETTEER:
+        return 45_000
     units = {"k": 1_000, "M": 1_000_000}
     return int(float(size[:-1]) * units[size[-1]]) if size[-1] in units else int(size)
 
@@ -218,27 +220,45 @@ def _timed(items, clock: list):
 def child_build(size: str, out: Path) -> dict:
     from entnorm.kb.store import compile_store
     entities, generate = entities_for(size), [0.0]
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     compile_store(_timed(entities, generate), out, fingerprint=f"bench-{size}")
-    total = time.perf_counter() - t0
-    return {"build_s": round(total - generate[0], 1), "generate_s": round(generate[0], 1),
+    total, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return {"build_s": round(total - generate[0], 1), "build_cpu_s": round(cpu - generate[0], 1),
+            "generate_s": round(generate[0], 1),
             "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
-def child_link(store: Path) -> dict:
+def _link(kb) -> dict:
     import linking
+    cpu0 = time.process_time()
+    speed = linking.speed(kb)
+    return {"link_s": speed["seconds"], "link_cpu_s": round(time.process_time() - cpu0, 2),
+            "mentions_per_s": speed["mentions_per_s"], "entities": len(kb), "aliases": kb.n_aliases}
+
+
+def child_link(store: Path) -> dict:
     from entnorm.kb.store import open_store
     before = rss()
     t0 = time.perf_counter()
     kb = open_store(store)
     opened = time.perf_counter() - t0
     after_open = rss()
-    speed = linking.speed(kb)
-    after_link = rss()
+    result = _link(kb)
     grow = lambda r: {k: round(r[k] - before[k], 1) for k in r}  # noqa: E731
-    return {"open_s": round(opened, 4), "rss_open_mb": grow(after_open), "rss_link_mb": grow(after_link),
-            "link_s": speed["seconds"], "mentions_per_s": speed["mentions_per_s"], "entities": len(kb),
-            "aliases": kb.n_aliases, "load": round(os.getloadavg()[0], 1)}
+    return {"open_s": round(opened, 4), "rss_open_mb": grow(after_open), "rss_link_mb": grow(rss()), **result,
+            "load": round(os.getloadavg()[0], 1)}
+
+
+def child_memory(size: str) -> dict:
+    """The same linking on the in-memory KnowledgeBase of the same entities (the reference)."""
+    from entnorm.kb.index import KnowledgeBase
+    entities = list(entities_for(size))
+    before = rss()
+    t0 = time.perf_counter()
+    kb = KnowledgeBase(entities)
+    built = time.perf_counter() - t0
+    return {"index_s": round(built, 1), "rss_index_mb": round(rss()["VmRSS"] - before["VmRSS"]), **_link(kb),
+            "load": round(os.getloadavg()[0], 1)}
 
 
 def drop_page_cache(store: Path) -> None:
@@ -265,25 +285,33 @@ def cpu_name() -> str:
     return f"{fields.get('Model name', '?').strip()}, {fields.get('CPU(s)', '?').strip()} CPUs"
 
 
-def measure(size: str, workdir: Path, reuse: bool) -> dict:
+def measure(size: str, workdir: Path, reuse: bool, previous: dict | None) -> dict:
     store = workdir / f"kb-{size}"
     row = {"size": size}
     if reuse and (store / "manifest.json").is_file():
-        row["build"] = "reused"
+        row = dict(previous or {}, size=size)  # keep the build figures measured before
     else:
         row.update(_child("build", size, store))
     row["disk_mb"] = round(sum(f.stat().st_size for f in store.iterdir()) / 2 ** 20, 1)
     drop_page_cache(store)
     row["cold"] = _child("link", store)
     row["warm"] = _child("link", store)
+    if size_count(size) <= 500_000:
+        row["memory"] = _child("memory", size)
     return row
 
 
-def projection(row: dict, items: int) -> dict:
-    n = row["warm"]["entities"]
-    return {"entities": items, "build_min": round(row["build_s"] / n * items / 60, 1),
-            "disk_gb": round(row["disk_mb"] / n * items / 1024, 1),
-            "build_peak_rss_gb": round(row["build_peak_rss_mb"] / n * items / 1024, 1)}
+def projection(rows: list[dict], items: int) -> dict:
+    """Linear in entities from the largest build; peak RSS from the slope between the two largest builds (the
+    first ~200 MB are the interpreter and libraries)."""
+    big = rows[-1]
+    n = big["warm"]["entities"]
+    small = rows[-2] if len(rows) > 1 else {"warm": {"entities": 0}, "build_peak_rss_mb": 0}
+    slope = (big["build_peak_rss_mb"] - small["build_peak_rss_mb"]) / (n - small["warm"]["entities"])
+    return {"entities": items, "build_min": round(big["build_s"] / n * items / 60),
+            "build_cpu_min": round(big.get("build_cpu_s", big["build_s"]) / n * items / 60),
+            "disk_gb": round(big["disk_mb"] / n * items / 1024, 1),
+            "build_peak_rss_gb": round((big["build_peak_rss_mb"] + slope * (items - n)) / 1024, 1)}
 
 
 def main(argv=None):
@@ -296,7 +324,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.child:
         mode, *rest = args.child
-        print(json.dumps(child_build(rest[0], Path(rest[1])) if mode == "build" else child_link(Path(rest[0]))))
+        modes = {"build": lambda: child_build(rest[0], Path(rest[1])), "link": lambda: child_link(Path(rest[0])),
+                 "memory": lambda: child_memory(rest[0])}
+        print(json.dumps(modes[mode]()))
         return None
     results = json.loads(args.out.read_text()) if args.out.exists() else {"rows": {}}
     results.update({"cpu": cpu_name(), "python": sys.version.split()[0], "date": time.strftime("%Y-%m-%d"),
@@ -304,36 +334,44 @@ def main(argv=None):
     args.workdir.mkdir(parents=True, exist_ok=True)
     for size in args.sizes.split(","):
         print(f"{size}: building and measuring ...", file=sys.stderr, flush=True)
-        results["rows"][size] = measure(size, args.workdir, args.reuse)
+        results["rows"][size] = measure(size, args.workdir, args.reuse, results["rows"].get(size))
         args.out.write_text(json.dumps(results, indent=1))
-    rows = sorted(results["rows"].values(), key=lambda r: r["warm"]["entities"])
-    largest = max((r for r in rows if isinstance(r.get("build_s"), float)), key=lambda r: r["warm"]["entities"])
-    results["projection"] = {"basis": largest["size"], "default_wikidata_subset": projection(largest, 4_000_000),
-                             "all_wikidata_items": projection(largest, 110_000_000)}
+    built = sorted((r for r in results["rows"].values() if r["size"] != GAZETTEER and "build_s" in r),
+                   key=lambda r: r["warm"]["entities"])
+    if built:
+        results["projection"] = {"basis": built[-1]["size"], "default_wikidata_subset": projection(built, 4_000_000),
+                                 "all_wikidata_items": projection(built, 110_000_000)}
     args.out.write_text(json.dumps(results, indent=1))
     print_table(results)
     return results
 
 
 def print_table(results: dict) -> None:
-    print(f"CPU: {results['cpu']}; Python {results['python']}; {results['date']}")
-    head = (f"{'size':>6s} {'entities':>9s} {'aliases':>10s} {'build s':>8s} {'peak MB':>8s} {'disk MB':>8s} "
-            f"{'open ms':>13s} {'RSS open MB':>12s} {'RSS link MB':>16s} {'10k link s':>12s} {'load':>5s}")
-    print(head + "\n" + " " * 56 + "warm / cold" + " " * 8 + "anon+file" + " " * 8 + "anon+file" + " " * 5
-          + "warm / cold\n" + "-" * len(head))
+    print(f"CPU: {results['cpu']}; Python {results['python']}; {results['date']}; wall seconds on a shared machine "
+          f"(load = 1-minute load average during the run), CPU seconds beside them")
+    head = (f"{'size':>5s} {'entities':>9s} {'aliases':>10s} {'build s':>12s} {'peak MB':>7s} {'disk MB':>7s} "
+            f"{'open ms':>11s} {'RSS after open':>14s} {'RSS after link':>14s} {'link 10k s':>11s} "
+            f"{'cold s':>6s} {'in-memory':>11s} {'load':>4s}")
+    sub = (f"{'':5s} {'':9s} {'':10s} {'wall/cpu':>12s} {'':7s} {'':7s} {'warm/cold':>11s} {'anon+file MB':>14s} "
+           f"{'anon+file MB':>14s} {'wall/cpu':>11s} {'wall':>6s} {'link cpu s':>11s}")
+    print(head + "\n" + sub + "\n" + "-" * len(head))
     for r in sorted(results["rows"].values(), key=lambda r: r["warm"]["entities"]):
-        w, c = r["warm"], r["cold"]
-        print(f"{r['size']:>6s} {w['entities']:>9,d} {w['aliases']:>10,d} {r.get('build_s', '-'):>8} "
-              f"{r.get('build_peak_rss_mb', '-'):>8} {r['disk_mb']:>8.1f} "
-              f"{1000 * w['open_s']:>6.1f}/{1000 * c['open_s']:<6.1f} "
-              f"{w['rss_open_mb']['RssAnon']:>5.1f}+{w['rss_open_mb']['RssFile']:<6.1f} "
-              f"{w['rss_link_mb']['RssAnon']:>7.1f}+{w['rss_link_mb']['RssFile']:<8.1f} "
-              f"{w['link_s']:>5.2f}/{c['link_s']:<6.2f} {w['load']:>5.1f}")
-    p = results["projection"]
-    for name, proj in (("Wikidata default subset (PER/LOC/ORG with an id/en article)", p["default_wikidata_subset"]),
-                       ("every Wikidata item", p["all_wikidata_items"])):
-        print(f"projection from {p['basis']}, {name}: {proj['entities']:,} entities -> build {proj['build_min']} min, "
-              f"disk {proj['disk_gb']} GB, build peak RSS {proj['build_peak_rss_gb']} GB")
+        w, c, m = r["warm"], r["cold"], r.get("memory")
+        build = f"{r['build_s']}/{r.get('build_cpu_s', '?')}" if "build_s" in r else "-"
+        print(f"{r['size']:>5s} {w['entities']:>9,d} {w['aliases']:>10,d} {build:>12s} "
+              f"{r.get('build_peak_rss_mb', '-'):>7} {r['disk_mb']:>7.0f} "
+              f"{1000 * w['open_s']:>5.0f}/{1000 * c['open_s']:<5.0f} "
+              f"{w['rss_open_mb']['RssAnon']:>6.1f}+{w['rss_open_mb']['RssFile']:<7.1f} "
+              f"{w['rss_link_mb']['RssAnon']:>6.0f}+{w['rss_link_mb']['RssFile']:<7.0f} "
+              f"{w['link_s']:>5.1f}/{w.get('link_cpu_s', 0):<5.1f} {c['link_s']:>6.1f} "
+              f"{m['link_cpu_s'] if m else '-':>11} {w['load']:>4.1f}")
+    p = results.get("projection")
+    if p:
+        for name, proj in (("Wikidata default subset (PER/LOC/ORG with an id/en article)",
+                            p["default_wikidata_subset"]), ("every Wikidata item", p["all_wikidata_items"])):
+            print(f"projection from {p['basis']}, {name}: {proj['entities']:,} entities -> build {proj['build_min']} "
+                  f"min wall ({proj['build_cpu_min']} min CPU), disk {proj['disk_gb']} GB, build peak RSS "
+                  f"{proj['build_peak_rss_gb']} GB")
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+from entnorm.names import name_keys
 from entnorm.link.candidates import CandidateFinder
 from entnorm.link.policy import Policy
 
@@ -14,3 +15,16 @@ def test_policy_thresholds_are_used(mini_linker):
     assert CandidateFinder(kb, Policy()).candidates("Andrei Blousov")[0].method == "fuzzy"
     assert not CandidateFinder(kb, Policy(fuzzy_min=0.99)).candidates("Andrei Blousov")
     assert not CandidateFinder(kb, Policy(fuzzy_min_chars=99)).candidates("Andrei Blousov")
+
+
+def test_typo_blocks_are_cached_within_a_size_budget(mini_linker):
+    from entnorm.link.candidates import BlockCache
+
+    kb = mini_linker.kb
+    prefixes = sorted({name_keys(kb.alias(a)[1]).key[:3] for a in range(kb.n_aliases)})
+    cache = BlockCache(kb, max_aliases=3)
+    for p in prefixes + prefixes[:1]:
+        ids, texts = cache(p)
+        assert list(ids) == kb.key_prefix(p) and texts == [kb.alias(a)[1] for a in ids]
+        assert cache.size == sum(len(b[0]) for b in cache.blocks.values())
+        assert cache.size <= 3 or len(cache.blocks) == 1  # a block larger than the budget is kept alone
