@@ -127,6 +127,7 @@ class MappedKnowledgeBase:
             for name in ("entity_off", "entity_type", "alias_entity", "alias_slot", "alias_text_off"))
         self._tables = {name: _Table(arrays, blobs, name) for name in TABLES}
         self.entity = lru_cache(maxsize=entity_cache)(self._entity)
+        self.alias = lru_cache(maxsize=entity_cache)(self._alias)  # the linker asks for the same alias repeatedly
         self.entities = EntitySequence(self)
 
     def __reduce__(self):  # pickled (e.g. to a worker process) as its path, reopened there
@@ -164,8 +165,8 @@ class MappedKnowledgeBase:
         table = self._tables["id"]
         return [_decode(table.key(g)) for h in map(int, hashes) for g in table.groups(h)]
 
-    def alias(self, number: int) -> tuple[int, str]:
-        """(entity number, alias text) of one alias."""
+    def _alias(self, number: int) -> tuple[int, str]:
+        """(entity number, alias text) of one alias: `alias(number)`, cached."""
         return self._alias_entity[number], self._alias_text(number)
 
     def _alias_text(self, number: int) -> str:
@@ -182,11 +183,12 @@ class MappedKnowledgeBase:
         table = self._tables[name]
         h = key_hash(text)
         hashes, g = table.hashes, table.first_group(h)
-        if g < len(hashes) and hashes[g] == h:  # (inline: the common miss costs no generator)
-            data = text.encode("utf-8", "surrogatepass")
-            for g in table.groups(h):
-                if table.key(g) == data:
-                    return table.off[g], table.off[g + 1]
+        n, data = len(hashes), None
+        while g < n and hashes[g] == h:  # one group, unless keys share the hash
+            data = data or text.encode("utf-8", "surrogatepass")
+            if table.key(g) == data:
+                return table.off[g], table.off[g + 1]
+            g += 1
         return None
 
     def _postings(self, name: str, text: str) -> list[int]:
