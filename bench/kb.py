@@ -249,16 +249,39 @@ def child_link(store: Path) -> dict:
             "load": round(os.getloadavg()[0], 1)}
 
 
-def child_memory(size: str) -> dict:
-    """The same linking on the in-memory KnowledgeBase of the same entities (the reference)."""
+def child_memory(size: str, workdir: Path) -> dict:
+    """The same linking on the in-memory KnowledgeBase of the same entities (the reference), and what loading it
+    from a pickle (the old cache) costs in a fresh process."""
+    import pickle
     from entnorm.kb.index import KnowledgeBase
     entities = list(entities_for(size))
     before = rss()
     t0 = time.perf_counter()
     kb = KnowledgeBase(entities)
     built = time.perf_counter() - t0
-    return {"index_s": round(built, 1), "rss_index_mb": round(rss()["VmRSS"] - before["VmRSS"]), **_link(kb),
-            "load": round(os.getloadavg()[0], 1)}
+    out = {"index_s": round(built, 1), "rss_index_mb": round(rss()["VmRSS"] - before["VmRSS"]), **_link(kb)}
+    path = workdir / f"kb-{size}.pickle"
+    with path.open("wb") as fh:
+        pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    out["pickle_mb"] = round(path.stat().st_size / 2 ** 20, 1)
+    del kb, entities
+    out.update(_child("unpickle", path))
+    path.unlink()
+    return {**out, "load": round(os.getloadavg()[0], 1)}
+
+
+def child_unpickle(path: Path) -> dict:
+    """Load time and RSS growth of the old pickle cache (gc paused, as the old loader did)."""
+    import gc
+    import pickle
+    from entnorm.kb.index import KnowledgeBase  # noqa: F401  (imported before the clock, as the loader had it)
+    before = rss()
+    t0 = time.perf_counter()
+    gc.disable()
+    with path.open("rb") as fh:
+        pickle.load(fh)
+    gc.enable()
+    return {"unpickle_s": round(time.perf_counter() - t0, 2), "unpickle_rss_mb": round(rss()["VmRSS"] - before["VmRSS"])}
 
 
 def drop_page_cache(store: Path) -> None:
@@ -297,7 +320,7 @@ def measure(size: str, workdir: Path, reuse: bool, previous: dict | None) -> dic
     row["cold"] = _child("link", store)
     row["warm"] = _child("link", store)
     if size_count(size) <= 500_000:
-        row["memory"] = _child("memory", size)
+        row["memory"] = _child("memory", size, workdir)
     return row
 
 
@@ -325,7 +348,8 @@ def main(argv=None):
     if args.child:
         mode, *rest = args.child
         modes = {"build": lambda: child_build(rest[0], Path(rest[1])), "link": lambda: child_link(Path(rest[0])),
-                 "memory": lambda: child_memory(rest[0])}
+                 "memory": lambda: child_memory(rest[0], Path(rest[1])),
+                 "unpickle": lambda: child_unpickle(Path(rest[0]))}
         print(json.dumps(modes[mode]()))
         return None
     results = json.loads(args.out.read_text()) if args.out.exists() else {"rows": {}}
