@@ -176,6 +176,52 @@ def synthetic_entities(n: int, seed: int = 1):
                      prior=round(0.05 + 0.9 * rng.random() ** 5, 3), source="synthetic")
 
 
+# -- parity: the store against the in-memory index ------------------------------------------------------------
+def probe_keys(kb, rng: random.Random, most: int | None = None) -> list:
+    """Name keys of (at most `most` random) aliases, of typo'd, upper-cased and truncated forms of them, and of
+    names nobody has."""
+    from entnorm.names import name_keys
+    aliases = range(kb.n_aliases) if most is None else rng.sample(range(kb.n_aliases), min(most, kb.n_aliases))
+    texts = [kb.alias(a)[1] for a in aliases] + ["Zzyzx Qwv", "", "a", "Kim", "PBB", "Ullrich Ostpreussen"]
+    for t in list(texts):
+        if len(t) > 3:
+            i = rng.randrange(1, len(t) - 1)
+            texts += [t[:i] + t[i + 1:], t[:i] + "x" + t[i:], t.upper(), t[:i]]
+    return [name_keys(t) for t in texts]
+
+
+def compare(expected, actual, most: int | None = None, rng: random.Random | None = None) -> int:
+    """Assert that `actual` answers every query as `expected` does (entities, aliases, ids, and every lookup for
+    the `probe_keys`); returns the number of lookups compared."""
+    rng = rng or random.Random(0)
+    assert len(actual) == len(expected) and actual.n_aliases == expected.n_aliases
+    assert [actual.entity(n) for n in range(len(expected))] == list(expected.entities)
+    assert list(actual.entities) == list(expected.entities) and actual.entities[-1] == expected.entities[-1]
+    assert all(actual.alias(a) == expected.alias(a) for a in range(expected.n_aliases))
+    for e in list(expected.entities) + [Entity("nope", "PER", "x"), Entity("", "PER", "x")]:
+        assert actual.get(e.id) == expected.get(e.id) and actual.numbers_of(e.id) == expected.numbers_of(e.id)
+    n = 0
+    for k in probe_keys(expected, rng, most):
+        for method, key in [("exact", k.folded), ("same_key", k.key), ("same_skeleton", k.skeleton),
+                            ("same_tokenset", k.tokenset), ("key_prefix", k.key[:3]), ("key_prefix", k.key[:2]),
+                            ("key_prefix_texts", k.key[:3]), ("types_of", k.folded),
+                            *(("people_with_token", t) for t in k.tokens)]:
+            assert getattr(actual, method)(key) == getattr(expected, method)(key), (method, key)
+            n += 1
+    return n
+
+
+def parity_on_gazetteer() -> None:
+    """`--parity`: the shipped gazetteer's store against its in-memory index, every alias probed."""
+    from entnorm.kb.index import KnowledgeBase
+    from entnorm.kb.loader import load_kb
+    store = load_kb()
+    t0 = time.perf_counter()
+    n = compare(KnowledgeBase(list(entities_for(GAZETTEER))), store)
+    print(f"parity: {len(store)} entities, {store.n_aliases} aliases, {n:,} lookups identical "
+          f"({time.perf_counter() - t0:.0f} s)")
+
+
 # -- the benchmark --------------------------------------------------------------------------------------------
 GAZETTEER = "45k"  # the shipped gazetteer, not synthetic
 
@@ -343,8 +389,11 @@ def main(argv=None):
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "entnorm-kb-bench")
     ap.add_argument("--reuse", action="store_true", help="keep stores already built in --workdir")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "kb.json")
+    ap.add_argument("--parity", action="store_true", help="only check the gazetteer's store against its index")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.parity:
+        return parity_on_gazetteer()
     if args.child:
         mode, *rest = args.child
         modes = {"build": lambda: child_build(rest[0], Path(rest[1])), "link": lambda: child_link(Path(rest[0])),

@@ -36,32 +36,8 @@ def mini_entities():
     return list(compile_kb([MINI]).entities)
 
 
-def queries(kb, rng, most=600):
-    """Every spelling of (at most `most` random) aliases, typo'd and truncated ones, and names nobody has."""
-    aliases = rng.sample(range(kb.n_aliases), min(most, kb.n_aliases))
-    texts = [kb.alias(a)[1] for a in aliases] + ["Zzyzx Qwv", "", "a", "Kim", "PBB", "Ullrich Ostpreussen"]
-    for t in list(texts):
-        if len(t) > 3:
-            i = rng.randrange(1, len(t) - 1)
-            texts += [t[:i] + t[i + 1:], t[:i] + "x" + t[i:], t.upper(), t[:i]]
-    return [name_keys(t) for t in texts]
-
-
 def assert_same(expected, actual, rng=None):
-    rng = rng or random.Random(0)
-    assert len(actual) == len(expected) and actual.n_aliases == expected.n_aliases
-    assert [actual.entity(n) for n in range(len(expected))] == list(expected.entities)
-    assert list(actual.entities) == list(expected.entities) and actual.entities[-1] == expected.entities[-1]
-    assert [actual.alias(a) for a in range(expected.n_aliases)] == [expected.alias(a) for a in range(expected.n_aliases)]
-    for e in list(expected.entities) + [Entity("nope", "PER", "x"), Entity("", "PER", "x")]:
-        assert actual.get(e.id) == expected.get(e.id)
-        assert actual.numbers_of(e.id) == expected.numbers_of(e.id)
-    for k in queries(expected, rng):
-        for method, key in [("exact", k.folded), ("same_key", k.key), ("same_skeleton", k.skeleton),
-                            ("same_tokenset", k.tokenset), ("key_prefix", k.key[:3]), ("key_prefix", k.key[:2]),
-                            ("key_prefix_texts", k.key[:3]), ("types_of", k.folded),
-                            *(("people_with_token", t) for t in k.tokens)]:
-            assert getattr(actual, method)(key) == getattr(expected, method)(key), (method, key)
+    bench_kb.compare(expected, actual, most=600, rng=rng or random.Random(0))
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +126,7 @@ def test_earlier_layer_wins_and_hides_the_later_record(tmp_path, mapped):
     # everything else answers as one index over both lists, minus the hidden record's aliases
     whole = KnowledgeBase(user + shipped)
     hidden = {a for a in range(whole.n_aliases) if whole.alias(a)[0] == len(user) + nato}
-    for k in queries(whole, random.Random(1)):
+    for k in bench_kb.probe_keys(whole, random.Random(1), most=600):
         for method, key in [("exact", k.folded), ("same_key", k.key), ("same_skeleton", k.skeleton),
                             ("same_tokenset", k.tokenset), ("key_prefix", k.key[:3])]:
             assert getattr(kb, method)(key) == [a for a in getattr(whole, method)(key) if a not in hidden]
