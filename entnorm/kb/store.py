@@ -96,12 +96,28 @@ class _Table:
         self.hashes, self.off, self.post = (memoryview(arrays[f"{name}.{part}"]) for part in ("hash", "off", "post"))
         self.fence = arrays[f"{name}.fence"].tolist()
         self.key_off, self.keys = memoryview(arrays[f"{name}.key_off"]), blobs[f"{name}.keys"]
+        self.n = len(self.hashes)
 
     def first_group(self, h: int) -> int:
         """The first group whose hash is >= h; groups sharing a hash follow it."""
         j = bisect_left(self.fence, h)  # fence[j - 1] < h <= fence[j]: that group is in fence step j - 1
         base = (j - 1) * FENCE if j else 0
-        return bisect_left(self.hashes, h, base, min(base + FENCE, len(self.hashes)))
+        return bisect_left(self.hashes, h, base, min(base + FENCE, self.n))
+
+    def find(self, text: str) -> tuple[int, int] | None:
+        """The postings span of key `text`, checked against the key text (not just its hash)."""
+        h = key_hash(text)
+        hashes, g, data = self.hashes, self.first_group(h), None
+        while g < self.n and hashes[g] == h:  # one group, unless keys share the hash
+            data = data or text.encode("utf-8", "surrogatepass")
+            if self.keys[self.key_off[g]:self.key_off[g + 1]] == data:
+                return self.off[g], self.off[g + 1]
+            g += 1
+        return None
+
+    def postings(self, text: str) -> list[int]:
+        found = self.find(text)
+        return self.post[found[0]:found[1]].tolist() if found else []
 
     def groups(self, h: int):
         g = self.first_group(h)
@@ -126,6 +142,8 @@ class MappedKnowledgeBase:
             memoryview(arrays[name])
             for name in ("entity_off", "entity_type", "alias_entity", "alias_slot", "alias_text_off"))
         self._tables = {name: _Table(arrays, blobs, name) for name in TABLES}
+        self._folded, self._key, self._skeleton, self._prefix, self._tokenset, self._person, self._id = (
+            self._tables[name] for name in TABLES)
         self.entity = lru_cache(maxsize=entity_cache)(self._entity)
         self.alias = lru_cache(maxsize=entity_cache)(self._alias)  # the linker asks for the same alias repeatedly
         self.entities = EntitySequence(self)
@@ -154,15 +172,15 @@ class MappedKnowledgeBase:
 
     def numbers_of(self, entity_id: str) -> list[int]:
         """Entity numbers carrying this id (one, unless the source repeated it)."""
-        return self._postings("id", entity_id)
+        return self._id.postings(entity_id)
 
     def id_hashes(self) -> np.ndarray:
         """The sorted `key_hash`es of the entity ids (layering compares stores by them)."""
-        return self._tables["id"].hash_array
+        return self._id.hash_array
 
     def ids_with_hashes(self, hashes) -> list[str]:
         """The entity ids whose `key_hash` is one of `hashes`."""
-        table = self._tables["id"]
+        table = self._id
         return [_decode(table.key(g)) for h in map(int, hashes) for g in table.groups(h)]
 
     def _alias(self, number: int) -> tuple[int, str]:
@@ -178,56 +196,39 @@ class MappedKnowledgeBase:
         return self._n_aliases
 
     # -- lookups ------------------------------------------------------------------------------------------
-    def _find(self, name: str, text: str) -> tuple[int, int] | None:
-        """The postings span of `text` in table `name`, checked against the key text (not just its hash)."""
-        table = self._tables[name]
-        h = key_hash(text)
-        hashes, g = table.hashes, table.first_group(h)
-        n, data = len(hashes), None
-        while g < n and hashes[g] == h:  # one group, unless keys share the hash
-            data = data or text.encode("utf-8", "surrogatepass")
-            if table.key(g) == data:
-                return table.off[g], table.off[g + 1]
-            g += 1
-        return None
-
-    def _postings(self, name: str, text: str) -> list[int]:
-        found = self._find(name, text)
-        return [] if found is None else self._tables[name].post[found[0]:found[1]].tolist()
-
     def exact(self, folded: str) -> list[int]:
-        return self._postings("folded", folded)
+        return self._folded.postings(folded)
 
     def same_key(self, key: str) -> list[int]:
-        return self._postings("key", key)
+        return self._key.postings(key)
 
     def same_tokenset(self, tokenset: str) -> list[int]:
-        return self._postings("tokenset", tokenset)
+        return self._tokenset.postings(tokenset)
 
     def same_skeleton(self, skeleton: str) -> list[int]:
-        return self._postings("skeleton", skeleton)
+        return self._skeleton.postings(skeleton)
 
     def key_prefix(self, prefix: str) -> list[int]:
         """Aliases whose phonetic key starts with these three letters: the block a typo is searched in."""
-        return self._postings("prefix", prefix)
+        return self._prefix.postings(prefix)
 
     def key_prefix_texts(self, prefix: str) -> list[str]:
         """The alias texts of `key_prefix(prefix)`, in its order: one slice of the text file."""
-        found = self._find("prefix", prefix)
+        found = self._prefix.find(prefix)
         if found is None:
             return []
         return _decode(self._alias_blob[self._text_off[found[0]]:self._text_off[found[1]] - 1]).split(TEXT_SEP)
 
     def people_with_token(self, token: str) -> list[int]:
         """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""
-        return self._postings("person", token)
+        return self._person.postings(token)
 
     def types_of(self, folded: str) -> set[str]:
         """The entity types that carry this exact (folded) name."""
-        found = self._find("folded", folded)
+        found = self._folded.find(folded)
         if found is None:
             return set()
-        post, entity_of, type_of = self._tables["folded"].post, self._alias_entity, self._entity_type
+        post, entity_of, type_of = self._folded.post, self._alias_entity, self._entity_type
         return {self._types[type_of[entity_of[a]]] for a in post[found[0]:found[1]]}
 
 
