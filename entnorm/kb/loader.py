@@ -16,10 +16,9 @@ import yaml
 from .. import settings
 from .index import KnowledgeBase
 from .schema import RecordError, check_record, entity_from_record
-from .store import MappedKnowledgeBase, StoreError, compile_store, open_store
+from .store import KEY_CODE, MappedKnowledgeBase, StoreError, compile_store, open_store
 
-INDEX_VERSION = 7  # bump when the compiled layout or the name keys change
-_KEY_CODE = ("names.py", "namedata.py")  # the name keys are part of the compiled index
+INDEX_VERSION = 7  # part of the cache key (the store layout has its own store.VERSION: another is recompiled)
 
 
 class GazetteerNotFound(FileNotFoundError):
@@ -76,7 +75,7 @@ def fingerprint(files: list[Path]) -> str:
     """Content hash of the gazetteer files and the name-key code: what the compiled cache is keyed on."""
     h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
     code_dir = Path(__file__).resolve().parent.parent
-    for path in [*(code_dir / name for name in _KEY_CODE), *files]:
+    for path in [*(code_dir / name for name in KEY_CODE), *files]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

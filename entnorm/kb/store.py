@@ -41,7 +41,7 @@ N_FIELDS = 9                 # entity record fields before the aliases
 ALIAS_KEYS = {"folded": attrgetter("folded"), "key": attrgetter("key"), "skeleton": attrgetter("skeleton"),
               "prefix": lambda keys: keys.key[:3], "tokenset": attrgetter("tokenset")}
 TABLES = (*ALIAS_KEYS, "person", "id")
-_KEY_CODE = ("names.py", "namedata.py")
+KEY_CODE = ("names.py", "namedata.py")  # the name keys are part of every compiled store
 
 
 class StoreError(ValueError):
@@ -56,7 +56,7 @@ def key_hash(text: str) -> int:
 def key_code_hash() -> str:
     """Hash of the name-key code: a store compiled with other keys would miss silently, so it is refused."""
     h = hashlib.sha256()
-    for name in _KEY_CODE:
+    for name in KEY_CODE:
         h.update((Path(__file__).resolve().parent.parent / name).read_bytes())
     return h.hexdigest()[:16]
 
