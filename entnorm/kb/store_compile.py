@@ -1,9 +1,9 @@
 """Writing a compiled store (the format is described in store.py).
 
 `compile_store` streams the entities once: entity records and alias texts go straight to files, and each lookup
-table keeps only (key hash, identity hash, posting) rows in compact arrays, about 20 bytes per indexed key, no
-Python object per key. At the end every table is sorted once by (hash, identity, posting order) and written in
-CSR form. Keys are grouped by their 64-bit `key_hash` plus a second, independent 64-bit identity hash (Python's
+table keeps only (key hash, identity hash, key number, posting) rows in compact arrays, 28 bytes per indexed key
+and no Python object per key (each batch's distinct key texts go to a scratch file). At the end every table is
+sorted once by (hash, identity, posting order) and written in CSR form. Keys are grouped by their 64-bit `key_hash` plus a second, independent 64-bit identity hash (Python's
 string hash, salted per process, consistent within this one): two distinct keys end up in one group only if both
 hashes collide (odds about n^2 / 2^129). Keys that merely share `key_hash` become separate, adjacent groups
 that lookups tell apart by the key text.
@@ -116,16 +116,15 @@ class _Writer:
         aliases = range(self.n_aliases - len(keys), self.n_aliases)
         for name, key_of in fmt.ALIAS_KEYS.items():
             if name == "tokenset":  # multi-word names only
-                multi = [a - aliases.start for a in aliases if len(keys[a - aliases.start].tokens) > 1]
+                multi = [i for i, k in enumerate(keys) if len(k.tokens) > 1]
                 rows[name].add([keys[i].tokenset for i in multi], [aliases.start + i for i in multi])
             else:
                 rows[name].add(list(map(key_of, keys)), aliases)
         rows["id"].add(self.ids, range(self.n_entities - len(self.ids), self.n_entities))
         rows["person"].add(self.person_tokens, self.person_entities)
         self.entity_file.write(b"".join(self.records))
-        bad = next((t for t in self.texts if fmt.TEXT_SEP in t), None) if fmt.TEXT_SEP in "".join(self.texts) else None
-        if bad is not None:
-            raise ValueError(f"alias {bad!r} contains U+0000")
+        if fmt.TEXT_SEP in "".join(self.texts):
+            raise ValueError(f"alias {next(t for t in self.texts if fmt.TEXT_SEP in t)!r} contains U+0000")
         encoded = [t.encode("utf-8", "surrogatepass") for t in self.texts]
         self.alias_file.write(b"".join(encoded))
         _append(self.alias_off, _lengths(encoded).cumsum() + np.uint64(self.alias_off[-1]))
