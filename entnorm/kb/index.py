@@ -51,6 +51,13 @@ class KnowledgeBase:
         number = self._ids.get(entity_id)
         return None if number is None else self.entities[number]
 
+    def numbers_of(self, entity_id: str) -> list[int]:
+        """Entity numbers carrying this id (one, unless the list repeated it)."""
+        if len(self._ids) == len(self.entities):
+            number = self._ids.get(entity_id)
+            return [] if number is None else [number]
+        return [n for n, e in enumerate(self.entities) if e.id == entity_id]
+
     def alias(self, number: int) -> tuple[int, str]:
         """(entity number, alias text) of one alias."""
         return self._aliases[number]
@@ -75,6 +82,10 @@ class KnowledgeBase:
     def key_prefix(self, prefix: str) -> list[int]:
         """Aliases whose phonetic key starts with these three letters: the block a typo is searched in."""
         return self._tables["prefix"].get(prefix, [])
+
+    def key_prefix_texts(self, prefix: str) -> list[str]:
+        """The alias texts of `key_prefix(prefix)`, in its order (what the typo search scores)."""
+        return [self._aliases[a][1] for a in self.key_prefix(prefix)]
 
     def people_with_token(self, token: str) -> list[int]:
         """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""

@@ -1,13 +1,13 @@
-"""YAML files -> `KnowledgeBase`, compiled once per content and cached (pickle, keyed by a content hash).
+"""YAML files -> knowledge base, compiled once per content into a memory-mapped store (store.py) and cached.
 
 Reads every `*.yaml` under the given files/directories (default: the shipped gazetteer, `settings.gazetteer_dir()`).
 An empty or missing gazetteer is an error: an empty index would silently turn every mention into NIL.
+`load_kb` compiles into `settings.cache_dir()/gazetteer-<fingerprint>/` (built aside, then renamed into place) and
+opens it memory-mapped; `compile_kb` builds the in-memory `KnowledgeBase` (tests, small gazetteers).
 """
 from __future__ import annotations
 
-import gc
 import hashlib
-import pickle
 import sys
 from pathlib import Path
 
@@ -16,10 +16,9 @@ import yaml
 from .. import settings
 from .index import KnowledgeBase
 from .schema import RecordError, check_record, entity_from_record
+from .store import KEY_CODE, MappedKnowledgeBase, StoreError, compile_store, open_store
 
-INDEX_VERSION = 7  # bump when the compiled layout or the name keys change
-# the code that shapes the compiled index: name keys, record -> entity, the index itself
-_INDEX_CODE = ("names.py", "namedata.py", "kb/schema.py", "kb/index.py")
+INDEX_VERSION = 7  # part of the cache key (the store layout has its own store.VERSION: another is recompiled)
 
 
 class GazetteerNotFound(FileNotFoundError):
@@ -56,53 +55,47 @@ def read_records(files: list[Path]):
             yield path, rec
 
 
-def compile_kb(files: list[Path]) -> KnowledgeBase:
-    entities, seen = [], set()
+def read_entities(files: list[Path]):
+    """The gazetteer's entities in file order; RecordError on a repeated id, GazetteerNotFound when there is none."""
+    seen = set()
     for path, rec in read_records(files):
         if rec["id"] in seen:
             raise RecordError(f"{path}: duplicate entity id {rec['id']}")
         seen.add(rec["id"])
-        entities.append(entity_from_record(rec))
-    if not entities:
+        yield entity_from_record(rec)
+    if not seen:
         raise GazetteerNotFound(f"the gazetteer files hold no records: {', '.join(map(str, files))}")
-    return KnowledgeBase(entities)
+
+
+def compile_kb(files: list[Path]) -> KnowledgeBase:
+    return KnowledgeBase(list(read_entities(files)))
 
 
 def fingerprint(files: list[Path]) -> str:
     """Content hash of the gazetteer files and the name-key code: what the compiled cache is keyed on."""
     h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
     code_dir = Path(__file__).resolve().parent.parent
-    for path in [*(code_dir / name for name in _INDEX_CODE), *files]:
+    for path in [*(code_dir / name for name in KEY_CODE), *files]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
-def _unpickle(fh) -> KnowledgeBase:
-    """Unpickling allocates millions of objects, which would trigger the cyclic GC hundreds of times: paused,
-    unpickling the 18 MB index took 0.60 s instead of 1.40-1.59 s (AMD EPYC). It makes no garbage to collect."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.load(fh)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def load_kb(paths: list[Path] | None = None) -> KnowledgeBase:
-    """Compile the YAML under `paths` (default: the shipped gazetteer) or reuse the cached compilation."""
+def load_kb(paths: list[Path] | None = None) -> MappedKnowledgeBase:
+    """Open the compiled store of the YAML under `paths` (default: the shipped gazetteer), compiling it first
+    when there is none for this content (or it is damaged, or of an older store format)."""
     files = gazetteer_files(paths)
-    cache = settings.cache_dir() / f"gazetteer-{fingerprint(files)}.pickle"
+    key = fingerprint(files)
+    cache = settings.cache_dir() / f"gazetteer-{key}"
+    damaged = False
     if cache.exists():
-        with cache.open("rb") as fh:
-            return _unpickle(fh)
+        try:
+            return open_store(cache, fingerprint=key)
+        except StoreError as err:
+            print(f"entnorm: recompiling the gazetteer cache: {err}", file=sys.stderr)
+            damaged = True
     if len(files) > 3:
-        print(f"entnorm: compiling the gazetteer ({len(files)} files) into {cache.parent}; later runs reuse it",
+        print(f"entnorm: compiling the gazetteer ({len(files)} files) into {cache}; later runs reuse it",
               file=sys.stderr)
-    kb = compile_kb(files)
-    tmp = cache.with_suffix(f".tmp{id(kb)}")
-    with tmp.open("wb") as fh:
-        pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(cache)
-    return kb
+    compile_store(read_entities(files), cache, fingerprint=key, overwrite=damaged)
+    return open_store(cache, fingerprint=key)

@@ -11,6 +11,8 @@ Results are cached per surface form in a bounded LRU cache (news repeats its nam
 from __future__ import annotations
 
 import re
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,7 +38,7 @@ class CandidateFinder:
     def __init__(self, kb: KnowledgeBase, policy: Policy, cache_size: int = 200_000):
         self.kb, self.policy = kb, policy
         self.candidates = lru_cache(maxsize=cache_size)(self._find)
-        self._block_texts = lru_cache(maxsize=4096)(lambda prefix: [kb.alias(a)[1] for a in kb.key_prefix(prefix)])
+        self._blocks = BlockCache(kb)
 
     def _find(self, text: str) -> tuple[Candidate, ...]:
         """The candidates of the text as written, else of its core name (core_forms)."""
@@ -93,10 +95,9 @@ class CandidateFinder:
 
     def _fuzzy(self, keys: NameKeys, usable) -> list[Candidate]:
         pool = set(self.kb.same_skeleton(keys.skeleton))
-        prefix = keys.key[:3]
-        block = self.kb.key_prefix(prefix)
+        block, texts = self._blocks(keys.key[:3])
         if block:
-            for _, _, pos in process.extract(keys.folded, self._block_texts(prefix), scorer=fuzz.ratio,
+            for _, _, pos in process.extract(keys.folded, texts, scorer=fuzz.ratio,
                                              score_cutoff=self.policy.fuzzy_block_cutoff,
                                              limit=self.policy.fuzzy_block_limit, processor=None):
                 pool.add(block[pos])
@@ -137,6 +138,26 @@ def core_forms(text: str) -> list[str]:
         forms += [inner.strip() for inner in PARENTHESIS_CONTENT.findall(text)]
     forms.append(strip_legal_form(forms[0] if forms else text))
     return [f for f in dict.fromkeys(forms) if f and f != text]
+
+
+class BlockCache:
+    """The typo blocks (alias numbers, alias texts) of recently seen key prefixes, bounded by their total size:
+    a block of a large knowledge base holds tens of thousands of aliases (the whole of a 45k gazetteer fits)."""
+
+    def __init__(self, kb: KnowledgeBase, max_aliases: int = 1_000_000):
+        self.kb, self.max_aliases, self.size = kb, max_aliases, 0
+        self.blocks: OrderedDict[str, tuple[array, list[str]]] = OrderedDict()
+
+    def __call__(self, prefix: str) -> tuple[array, list[str]]:
+        block = self.blocks.get(prefix)
+        if block is not None:
+            self.blocks.move_to_end(prefix)
+            return block
+        block = self.blocks[prefix] = (array("I", self.kb.key_prefix(prefix)), self.kb.key_prefix_texts(prefix))
+        self.size += len(block[0])
+        while self.size > self.max_aliases and len(self.blocks) > 1:
+            self.size -= len(self.blocks.popitem(last=False)[1][0])
+        return block
 
 
 def best_per_entity(cands) -> list[Candidate]:

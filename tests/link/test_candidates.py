@@ -1,3 +1,4 @@
+from entnorm.names import name_keys
 from entnorm.link.candidates import CandidateFinder
 from entnorm.link.policy import Policy
 
@@ -26,3 +27,16 @@ def test_core_forms():
 
 def test_parenthesis_falls_back_to_the_name_or_its_acronym(mini_linker):
     assert mini_linker.candidates("NATO (North Atlantic)")[0].method in ("exact", "alias")
+
+
+def test_typo_blocks_are_cached_within_a_size_budget(mini_linker):
+    from entnorm.link.candidates import BlockCache
+
+    kb = mini_linker.kb
+    prefixes = sorted({name_keys(kb.alias(a)[1]).key[:3] for a in range(kb.n_aliases)})
+    cache = BlockCache(kb, max_aliases=3)
+    for p in prefixes + prefixes[:1]:
+        ids, texts = cache(p)
+        assert list(ids) == kb.key_prefix(p) and texts == [kb.alias(a)[1] for a in ids]
+        assert cache.size == sum(len(b[0]) for b in cache.blocks.values())
+        assert cache.size <= 3 or len(cache.blocks) == 1  # a block larger than the budget is kept alone
