@@ -72,7 +72,7 @@ def load_pipeline(args):
         torch.set_num_threads(args.workers)  # intra-op threads of the NER model, the heavy stage
     try:
         return load(gazetteer=args.gazetteer, model=args.model, ner=not args.link_only, precision=args.precision,
-                    batch_size=args.batch_size)
+                    batch_size=args.batch_size, kb=args.kb)
     except Exception as e:
         hint = "" if args.link_only else " (no NER model? use --model DIR, or --link-only with given spans)"
         raise Fatal(f"cannot load the pipeline: {type(e).__name__}: {e}{hint}") from e
@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="no NER: link the spans in each record's 'entities' ({start, end, label})")
     a.add_argument("--gazetteer", action="append", metavar="PATH",
                    help="gazetteer YAML file or directory (repeatable; default: the project gazetteer)")
+    a.add_argument("--kb", action="append", metavar="DIR",
+                   help="a knowledge base layered over the shipped gazetteer (repeatable; the first wins on a "
+                   "shared id): a folder written by `entnorm kb build`, a compiled store, or gazetteer YAML")
     a.add_argument("--model", metavar="DIR", help="NER model directory (default: the shipped model)")
     a.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="NER compute precision (default: auto = $ENTNORM_PRECISION, else bf16 where the CPU has "

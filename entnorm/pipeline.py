@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from . import __version__
 from .doc import Doc, Span, check_spans
-from .kb.loader import fingerprint, gazetteer_files, load_kb
+from .kb.loader import fingerprint, gazetteer_files, load_knowledge
 from .kb.spotter import spot
 from .link.linker import Linker
 from .link.policy import Policy
@@ -32,11 +32,13 @@ CONFIG = "entnorm.json"
 
 
 class Pipeline:
-    def __init__(self, linker: Linker, tagger=None, batch_size: int = 64, gazetteer: list[Path] | None = None):
+    def __init__(self, linker: Linker, tagger=None, batch_size: int = 64, gazetteer: list[Path] | None = None,
+                 kbs: list[Path] | None = None):
         self.linker = linker
         self.tagger = tagger
         self.batch_size = batch_size
         self.gazetteer = gazetteer or []  # the YAML files the knowledge base was compiled from
+        self.kbs = kbs or []              # the user's knowledge bases layered over it (`--kb`)
 
     def __call__(self, text: str, entities: list | None = None) -> Doc:
         return next(self.pipe([{"text": text, "entities": entities} if entities is not None else text]))
@@ -103,6 +105,7 @@ class Pipeline:
             model = {"path": str(Path(self.tagger.model_dir).resolve()), "weights_sha256": model_hash(self.tagger.model_dir),
                      "precision": self.tagger.precision}
         config = {"entnorm": __version__, "batch_size": self.batch_size, "model": model,
+                  "kb": [str(Path(p).resolve()) for p in self.kbs],  # referenced, not copied: they may be large
                   "gazetteer": {"files": copied, "fingerprint": fingerprint(sorted(gaz_dir / c for c in copied))},
                   "policy": self.linker.policy.to_dict()}
         (path / CONFIG).write_text(json.dumps(config, indent=1, ensure_ascii=False))
@@ -117,20 +120,23 @@ def model_hash(model_dir: str | Path) -> str:
 
 
 def load(path: str | Path | None = None, gazetteer: list[str | Path] | None = None, model: str | Path | None = None,
-         ner: bool = True, precision: str = "auto", batch_size: int = 64, policy: Policy | None = None) -> Pipeline:
+         ner: bool = True, precision: str = "auto", batch_size: int = 64, policy: Policy | None = None,
+         kb: list[str | Path] | str | Path | None = None) -> Pipeline:
     """The shipped pipeline, or one saved with `Pipeline.to_disk(path)`.
-    `gazetteer`: YAML files/directories (default: the shipped gazetteer); `model`: NER artifact directory;
-    `ner=False` for link-only use; `precision`: auto | bf16 | fp32 (see ner/precision.py)."""
+    `gazetteer`: YAML files/directories replacing the shipped gazetteer; `kb`: knowledge bases layered over it
+    (folders written by `entnorm kb build`, compiled stores or gazetteer YAML; the first wins on a shared id);
+    `model`: NER artifact directory; `ner=False` for link-only use; `precision`: auto | bf16 | fp32."""
     if path is not None:
         return _from_disk(Path(path), ner=ner)
     files = gazetteer_files([Path(p) for p in gazetteer] if gazetteer else None)
-    linker = Linker(load_kb(files), policy or Policy())
+    kbs = [Path(kb)] if isinstance(kb, (str, Path)) else [Path(p) for p in kb or ()]
+    linker = Linker(load_knowledge(files, kbs), policy or Policy())
     tagger = None
     if ner:
         from .ner.tagger import DEFAULT_MODEL, NerTagger
 
         tagger = NerTagger(Path(model) if model else DEFAULT_MODEL, precision=precision)
-    return Pipeline(linker, tagger, batch_size, files)
+    return Pipeline(linker, tagger, batch_size, files, kbs)
 
 
 def _from_disk(path: Path, ner: bool = True) -> Pipeline:
@@ -147,4 +153,4 @@ def _from_disk(path: Path, ner: bool = True) -> Pipeline:
         raise ValueError(f"the NER model at {model['path']} is not the one saved (weights hash differs)")
     return load(gazetteer=files, model=model and model["path"], ner=bool(model),
                 precision=model["precision"] if model else "auto", batch_size=config["batch_size"],
-                policy=Policy.from_dict(config["policy"]))
+                policy=Policy.from_dict(config["policy"]), kb=config.get("kb", []))

@@ -16,7 +16,8 @@ import yaml
 from .. import settings
 from .index import KnowledgeBase
 from .schema import RecordError, check_record, entity_from_record
-from .store import KEY_CODE, MappedKnowledgeBase, StoreError, compile_store, open_store
+from .layered import LayeredKnowledgeBase
+from .store import KEY_CODE, MappedKnowledgeBase, StoreError, compile_store, key_code_hash, open_store
 
 INDEX_VERSION = 7  # part of the cache key (the store layout has its own store.VERSION: another is recompiled)
 
@@ -99,3 +100,31 @@ def load_kb(paths: list[Path] | None = None) -> MappedKnowledgeBase:
               file=sys.stderr)
     compile_store(read_entities(files), cache, fingerprint=key, overwrite=damaged)
     return open_store(cache, fingerprint=key)
+
+
+def open_user_kb(path: str | Path):
+    """A knowledge base the user points at (`--kb`): a folder written by `entnorm kb build` (its records are
+    compiled into a store in the cache once), a compiled store folder, or gazetteer YAML (a file or folder)."""
+    from .wikidata.records import RECORDS, iter_records
+
+    path = Path(path)
+    if (path / RECORDS).is_file():
+        stat = (path / RECORDS).stat()
+        key = hashlib.sha256(f"v{INDEX_VERSION}:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:"
+                             f"{key_code_hash()}".encode()).hexdigest()[:16]
+        cache = settings.cache_dir() / f"kb-{key}"
+        if not cache.exists():
+            print(f"entnorm: compiling the knowledge base {path} into {cache}; later runs reuse it", file=sys.stderr)
+            entities = (entity_from_record(rec) for n, rec in enumerate(iter_records(path))
+                        if check_record(rec, f"{path / RECORDS}: record {n + 1}") is None)
+            compile_store(entities, cache, fingerprint=key)
+        return open_store(cache, fingerprint=key)
+    if (path / "manifest.json").is_file():
+        return open_store(path)
+    return load_kb([path])
+
+
+def load_knowledge(gazetteer: list[Path] | None = None, kbs: list[str | Path] = ()):
+    """The user's knowledge bases (earlier ones win on a shared id) over the gazetteer (default: the shipped one)."""
+    shipped = load_kb(gazetteer)
+    return LayeredKnowledgeBase([*(open_user_kb(p) for p in kbs), shipped]) if kbs else shipped
