@@ -17,7 +17,7 @@ from .. import settings
 from .index import KnowledgeBase
 from .schema import RecordError, check_record, entity_from_record
 
-INDEX_VERSION = 7  # bump when the compiled layout or the name keys change
+INDEX_VERSION = 8  # bump when the compiled layout or the name keys change
 # the code that shapes the compiled index: name keys, record -> entity, the index itself
 _INDEX_CODE = ("names.py", "namedata.py", "kb/schema.py", "kb/index.py")
 
