@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...settings import data_dir, gazetteer_dir
-from . import cities, countries, indonesia, indonesia_wikidata, orgs, people, people_records, world_regions
+from . import (brands, cities, countries, indonesia, indonesia_wikidata, orgs, parties, people, people_records,
+               popular, world_regions)
 from .context import Build
 from .newsstats import NewsStats, news_files
 from .records import curated_twins, finalize, load_curated
@@ -57,6 +58,9 @@ def build(paths: Paths, *, with_iddbpedia_persons: bool = False, log=print) -> R
     indonesia_wikidata.add_qids(b)
     people_records.add_people(b, people.collect(b))
     people_records.add_surnames(b)
+    parties.add_parties(b)
+    popular.add_popular(b)
+    brands.add_brands(b)
     world_regions.add_regions(b)
     orgs.add_iddbpedia(b, persons=with_iddbpedia_persons)
     twins = curated_twins(b.store, b.curated)

@@ -13,9 +13,9 @@ csv.field_size_limit(10_000_000)  # GeoNames alternate-name cells are long
 EXONYM_SEED = Path("indonesian-exonyms-seed") / "exonyms_seed.csv"
 
 
-def read_csv(path: Path, encoding: str = "utf-8") -> list[dict]:
+def read_csv(path: Path, encoding: str = "utf-8", delimiter: str = ",") -> list[dict]:
     with open(path, encoding=encoding, newline="") as fh:
-        return list(csv.DictReader(fh))
+        return list(csv.DictReader(fh, delimiter=delimiter))
 
 
 def read_tsv_gz(path: Path) -> list[dict]:

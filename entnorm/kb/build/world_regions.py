@@ -13,7 +13,8 @@ The repo's QIDs are not checked upstream and many are wrong, so a row is used on
     not Q3630 Jakarta), and
   * for a new record: the country is not Indonesia (BPS, soluvas and Natural Earth cover it; dr5hn's Indonesian
     towns would double the kecamatan), no place of that country already has the name (a namesake with another
-    QID is more likely a wrong QID than a second place), and the name is no ordinary word.
+    QID is more likely a wrong QID than a second place), and the name is no ordinary word nor a lone word of a
+    person's name (guards.py).
 A Natural Earth place without a QID (`loc:geonames-...`) with the same name and country takes the QID.
 
 Priors stay below those of Natural Earth cities, Indonesian kabupaten (0.5) and provinces, so that 40k small
@@ -32,6 +33,7 @@ from unidecode import unidecode
 from ...names import fold
 from .aliases import NATIVE_SCRIPT, good_alias, names_agree, risky
 from .context import Build
+from .guards import lone_person_word, person_words
 from .records import Entity
 from .sources import read_csv, read_tsv_gz
 from .text import clean_space, is_latin, scripts_of
@@ -50,6 +52,7 @@ def add_regions(b: Build) -> None:
         if QID.fullmatch(r["wikiDataId"] or "") and good_alias(clean_space(r["name"])):
             groups[r["wikiDataId"]].append(r)
     taken = _names_by_country(b)
+    people = person_words(b)
     slugs = {k: e for k, e in taken.items() if len(e) == 1 and e[0].id.startswith(("loc:geonames-", "loc:ne-"))}
     count = collections.Counter()
     for qid, group in groups.items():
@@ -78,7 +81,7 @@ def add_regions(b: Build) -> None:
             e.src("dr5hn")
             count["slug -> QID"] += 1
             continue
-        if cc == "ID" or key in taken or risky(r["name"], b.news):
+        if cc == "ID" or key in taken or risky(r["name"], b.news) or lone_person_word(r["name"], people):
             count["skipped"] += 1
             continue
         taken[key] = [_new(b, qid, r, names)]
