@@ -47,6 +47,8 @@ WIKI_LINK = re.compile(r"^[a-z]{2,3}(-[A-Za-z]+)?:")
 
 
 def add_brands(b: Build) -> None:
+    if not b.has(FILE):
+        return
     by_qid = collections.defaultdict(list)
     for r in read_tsv_gz(b.src / FILE):
         if r["wikidata_tag"] in TAGS and re.fullmatch(r"Q\d+", r["qid"] or "") and not NOT_ORGS.search(r["nsi_path"]):
@@ -70,7 +72,7 @@ def add_brands(b: Build) -> None:
                 e.src("nsi")
                 count["merged"] += 1
             continue
-        places = _places(b, rows)
+        places = _places(rows)
         latin = [n for n in names if is_latin(n)]
         orgs = [owner[fold(n)] for n in latin if fold(n) in owner and owner[fold(n)][0] == "ORG"]
         if orgs:  # an organisation of that name exists: the same one (a curated slug: noted) or a namesake
@@ -96,11 +98,11 @@ def add_brands(b: Build) -> None:
           f"operators, {count['risky']} with no safe Latin name")
 
 
-def _places(b: Build, rows: list[dict]) -> set[str]:
-    """ISO codes of the countries NSI lists the item in ('us-ny.geojson' -> US), and '001' for worldwide."""
+def _places(rows: list[dict]) -> set[str]:
+    """The country codes NSI lists the item in ('us-ny.geojson' -> US), and '001' for worldwide."""
     places = {p.strip().lower() for r in rows for p in r["locationSet_include"].split(",") if p.strip()}
     codes = {p.split("-")[0].split(".")[0].upper() for p in places if re.match(r"[a-z]{2}([-.]|$)", p)}
-    return (codes & set(b.countries.id_name)) | ({"001"} & places)  # "fx" (metropolitan France) is no ISO code
+    return codes | ({"001"} & places)
 
 
 def _names(rows: list[dict]) -> list[str]:
@@ -124,7 +126,8 @@ def _new(b: Build, qid: str, rows: list[dict], names: list[str], places: set[str
     e.src("nsi")
     e.file = "brands"
     countries = places - {"001"}
-    e.country = next(iter(countries)) if len(countries) == 1 else ""
+    known = countries & set(b.countries.id_name)  # "FX" (metropolitan France) is no ISO code
+    e.country = next(iter(known)) if len(countries) == 1 and known else ""
     e.prior = round(0.1 + 0.25 * ("ID" in countries) + 0.1 * ("001" in places or len(countries) >= 10), 3)
     paths = sorted({r["nsi_path"] for r in rows})
     state = all(STATE_BODY.search(p) for p in paths)

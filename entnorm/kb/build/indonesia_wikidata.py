@@ -36,6 +36,8 @@ def same_area(a: str, names: list[str]) -> bool:
 
 
 def add_qids(b: Build) -> None:
+    if not b.has(f"{BASE}/locality-ID.csv", f"{BASE}/province-ID.csv"):
+        return
     by_code = {e.refs["kemendagri"]: e for e in b.store.by_id.values()
                if e.kind in ("regency", "city_id") and e.refs.get("kemendagri")}
     n_up = n_merged = n_same = 0

@@ -33,22 +33,26 @@ def is_short_name(s: str) -> bool:
 
 def short_names(field: str) -> list[str]:
     """Short names in a Party Facts `name_short` cell. '/' joins several ('NP/NPA', 'PKR/KEADILAN') or stands for
-    a space ('GOP/Grand/Old/Party', 'NZ/First', 'SSNP/English'), so only the parts that are short names by
-    themselves are kept; 'Partai/Golkar' is Golkar and Partai Golkar; with a one-letter part ('CD/V') the
-    whole cell is one name."""
+    a space ('GOP/Grand/Old/Party', 'NZ/First', 'Forenede/Rusland' is Danish for United Russia), so of several
+    parts only the acronyms are kept; 'Partai/Golkar' is Golkar and Partai Golkar; with a one-letter part ('CD/V')
+    the whole cell is one name; a single short name is kept when is_short_name says so (Masyumi, PDIP)."""
     field = clean_space(field)
     parts = [p.strip() for p in field.split("/") if p.strip()]
     if not parts:
         return []
-    if len(parts) > 1 and any(len(p) < 2 for p in parts):
+    if len(parts) == 1:
+        return parts if is_short_name(parts[0]) else []
+    if any(len(p) < 2 for p in parts):
         return [field]
     if len(parts) == 2 and parts[0] in ("Partai", "Parti"):
         return [parts[1], f"{parts[0]} {parts[1]}"]
-    return [p for p in parts if is_short_name(p)]
+    return [p for p in parts if sum(c.isupper() for c in p) >= 2]
 
 
 def add_parties(b: Build) -> None:
-    iso2 = {e.refs["iso3"]: e.country for e in b.store.by_id.values() if e.kind == "country" and e.refs.get("iso3")}
+    if not b.has(f"{BASE}/wikidata.csv", f"{BASE}/wikipedia.csv"):
+        return
+    iso2 = b.countries.by_iso3
     years = {r["partyfacts_id"]: r for r in read_csv(b.src / BASE / "wikipedia.csv")}
     by_qid = collections.defaultdict(list)
     for r in read_csv(b.src / BASE / "wikidata.csv"):

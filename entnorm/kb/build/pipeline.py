@@ -65,7 +65,7 @@ def build(paths: Paths, *, with_iddbpedia_persons: bool = False, log=print) -> R
     orgs.add_iddbpedia(b, persons=with_iddbpedia_persons)
     twins = curated_twins(b.store, b.curated)
     for gid, cid in sorted(twins.items()):
-        b.notes.append(f"curated {cid} and generated {gid} ({b.store.by_id[gid].name}) look like one entity: "
+        b.notes.append(f"curated {cid} and generated {gid} ({b.store.by_id[gid].name}) may name one entity: "
                        f"{gid} left out (give the curated record the QID, its slug in refs)")
     by_file = finalize(b.store, b.curated_ids | set(twins), b.news, log)
     replaced = [r["id"] for r in b.curated if r["id"] in b.store.by_id]

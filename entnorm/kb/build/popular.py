@@ -9,7 +9,8 @@ Typing: from the head of the English description (data/fb15k_types.yaml: "Americ
 football club" -> ORG, "county seat of ..." -> LOC); films, awards, genres, languages, ethnic groups, events and
 anything unknown are dropped, as are labels in lower case (classes: "comedian", "university") and rows whose
 QID another record holds with another type. Names: the label, the aliases (people: multi-word ones only, the
-linker finds lone surnames itself; organisations: multi-word ones and acronyms; places: no codes), and for
+linker finds lone surnames itself; organisations: multi-word ones and acronyms; places: no codes and no
+"Moscow, USSR" qualified forms), and for
 football clubs the forms news writes: "A.S. Roma" -> "AS Roma", "Roma"; "Manchester City F.C." -> "Manchester
 City FC", "Manchester City"; "1. FC Köln" -> "FC Köln", "Köln" (a short name that is a city's name too is kept:
 the linker uses the mention's type). New records skip names that are ordinary words or lone words of a
@@ -81,6 +82,8 @@ def club_names(label: str) -> list[str]:
 
 
 def add_popular(b: Build) -> None:
+    if not b.has(FILE):
+        return
     people = person_words(b)
     demonyms = _demonyms(b)
     place_names = {k.split("\x00")[0] for e in b.store.by_id.values() if e.type == "LOC" for k in e.aliases}
@@ -128,7 +131,7 @@ def _aliases(field: str, etype: str, kind: str) -> list[str]:
             continue
         if etype == "ORG" and one_word and not acronym and kind != "sports_club":
             continue
-        if etype == "LOC" and a.isupper() and len(a) <= 3:
+        if etype == "LOC" and ((a.isupper() and len(a) <= 3) or "," in a):  # codes; "Moscow, USSR"
             continue
         out.append(a)
     return out

@@ -45,6 +45,8 @@ PLACE_TYPES = {"city", "town", "capital", "locality", "settlement", "village", "
 
 
 def add_regions(b: Build) -> None:
+    if not b.has(f"{BASE}/states.csv", f"{BASE}/cities_world_qid.tsv.gz"):
+        return
     rows = [dict(r, level="state") for r in read_csv(b.src / BASE / "states.csv")]
     rows += [dict(r, level="city") for r in read_tsv_gz(b.src / BASE / "cities_world_qid.tsv.gz")]
     groups = collections.defaultdict(list)
