@@ -15,7 +15,9 @@ out: its QID is often the municipality, a place. Names: `name`, `value`, `name:e
 names is an organisation's name already: the same organisation under a curated slug id (noted, for a curated
 edit) or a namesake (NSI's "Telkom" is Telkom South Africa, not Telkom Indonesia; the first of two NSI items
 with one name wins). Names of places and people, ordinary words and lone words of a person's name (guards.py)
-are left out; an item left with no Latin name is not made.
+are left out, and so are the one-word names of an item that NSI lists neither in Indonesia nor worldwide nor in
+10+ countries (a Mexican clothes shop "Flexi" would take the mention of an Indonesian product); an item left
+with no Latin name is not made.
 
 Prior 0.1; +0.25 when NSI lists Indonesia among its locations; +0.1 when it is worldwide (`001`) or in 10 or
 more countries. Country: the single country of the location list, if there is one.
@@ -86,6 +88,8 @@ def add_brands(b: Build) -> None:
             count["municipal"] += 1
             continue
         names = [n for n in names if fold(n) not in owner and not risky(n, b.news) and not lone_person_word(n, people)]
+        if not ("ID" in places or "001" in places or len(places) >= 10):  # a local brand abroad: its one-word
+            names = [n for n in names if " " in n.strip()]                 # names are too likely namesakes
         if not any(is_latin(n) for n in names):
             count["risky"] += 1
             continue

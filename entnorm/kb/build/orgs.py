@@ -16,6 +16,7 @@ import re
 from unidecode import unidecode
 
 from ...names import fold
+from . import guards
 from .aliases import good_alias, risky
 from .context import Build
 from .person_names import eyd_variants
@@ -25,9 +26,8 @@ from .tables import yaml_table
 from .text import clean_space, is_latin, slugify
 
 BASE = "ialfina-id-dbpedia-names"
-WIDE = {"partyfacts", "fb15k", "nsi", "dr5hn"}  # sources read after this one was written: they do not take a
-                                                # DBpedia name away, but an organisation of theirs with the
-                                                # same (multi-word, or Indonesian) name absorbs it
+WIDE = guards.WIDE  # sources read after this one was written: they do not take a DBpedia name away, but an
+                    # organisation of theirs with the same (multi-word, or Indonesian) name absorbs it
 ORG_NAMES = yaml_table("org_names.yaml")
 SCHOOL = re.compile(r"^(" + "|".join(ORG_NAMES["school_prefixes"]) + r")\b", re.I)
 ORG_KINDS = [(re.compile(k["match"]), k["kind"]) for k in ORG_NAMES["kinds"]]

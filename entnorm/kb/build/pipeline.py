@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...settings import data_dir, gazetteer_dir
-from . import (brands, cities, countries, indonesia, indonesia_wikidata, orgs, parties, people, people_records,
-               popular, world_regions)
+from . import (brands, cities, countries, guards, indonesia, indonesia_wikidata, orgs, parties, people,
+               people_records, popular, world_regions)
 from .context import Build
 from .newsstats import NewsStats, news_files
 from .records import curated_twins, finalize, load_curated
@@ -63,6 +63,8 @@ def build(paths: Paths, *, with_iddbpedia_persons: bool = False, log=print) -> R
     brands.add_brands(b)
     world_regions.add_regions(b)
     orgs.add_iddbpedia(b, persons=with_iddbpedia_persons)
+    log(f"guards: {guards.qualify_shadowing_names(b)} new records renamed 'Name (Country)': their name is a "
+        f"better-known record's short name")
     twins = curated_twins(b.store, b.curated)
     for gid, cid in sorted(twins.items()):
         b.notes.append(f"curated {cid} and generated {gid} ({b.store.by_id[gid].name}) may name one entity: "

@@ -8,9 +8,10 @@ are added to a record of another source with the same QID and type.
 Typing: from the head of the English description (data/fb15k_types.yaml: "American actor" -> PER, "association
 football club" -> ORG, "county seat of ..." -> LOC); films, awards, genres, languages, ethnic groups, events and
 anything unknown are dropped, as are labels in lower case (classes: "comedian", "university") and rows whose
-QID another record holds with another type. Names: the label, the aliases (people: multi-word ones only, the
-linker finds lone surnames itself; organisations: multi-word ones and acronyms; places: no codes and no
-"Moscow, USSR" qualified forms), and for
+QID another record holds with another type. Names: the label and the aliases that no other row has ("The Reds"
+is Liverpool, Barnsley and Nottingham Forest): for people multi-word ones sharing a word with the label (the
+linker finds lone surnames itself; "Captain Marvel" is no name of Michael Jordan), for organisations multi-word
+ones and acronyms, for places no codes and no "Moscow, USSR" qualified forms; and for
 football clubs the forms news writes: "A.S. Roma" -> "AS Roma", "Roma"; "Manchester City F.C." -> "Manchester
 City FC", "Manchester City"; "1. FC Köln" -> "FC Köln", "Köln" (a short name that is a city's name too is kept:
 the linker uses the mention's type). New records skip names that are ordinary words or lone words of a
@@ -22,6 +23,7 @@ country 0.4 (every sovereign country is a rigour record already: what is new is 
 """
 from __future__ import annotations
 
+import collections
 import re
 
 from ...names import fold
@@ -88,14 +90,16 @@ def add_popular(b: Build) -> None:
     demonyms = _demonyms(b)
     place_names = {k.split("\x00")[0] for e in b.store.by_id.values() if e.type == "LOC" for k in e.aliases}
     n_new = n_merged = n_dropped = 0
-    for r in read_csv(b.src / FILE, delimiter="\t"):
+    rows = read_csv(b.src / FILE, delimiter="\t")
+    shared = collections.Counter(k for r in rows for k in {fold(a) for a in r["alternatives"].split("|") if a})
+    for r in rows:
         label, qid = clean_space(r["label"]), r["wikidata_id"]
         typed = type_of(label, r["description"])
         if typed is None or not label[:1].isupper() or not re.fullmatch(r"Q\d+", qid or "") or not is_latin(label):
             n_dropped += 1
             continue
         etype, kind = typed
-        names = [label] + _aliases(r["alternatives"], etype, kind)
+        names = [label] + [a for a in _aliases(r["alternatives"], label, etype, kind) if shared[fold(a)] == 1]
         if kind == "sports_club":
             names += club_names(label)
         e = b.store.by_id.get(qid)
@@ -119,16 +123,16 @@ def add_popular(b: Build) -> None:
           f"person/place/organisation (or a risky name)")
 
 
-def _aliases(field: str, etype: str, kind: str) -> list[str]:
-    out = []
+def _aliases(field: str, label: str, etype: str, kind: str) -> list[str]:
+    out, label_words = [], set(fold(label).split())
     for a in field.split("|"):
         a = clean_space(a.strip("'\" "))
         if not good_alias(a) or a.islower() or not is_latin(a):
             continue
         one_word = " " not in a
         acronym = sum(c.isupper() for c in a) >= 2 and len(a) <= 8 and one_word
-        if etype == "PER" and one_word:
-            continue
+        if etype == "PER" and (one_word or not set(fold(a).split()) & label_words):  # "His Airness", "Captain
+            continue                                                                 # Marvel": no name of him
         if etype == "ORG" and one_word and not acronym and kind != "sports_club":
             continue
         if etype == "LOC" and ((a.isupper() and len(a) <= 3) or "," in a):  # codes; "Moscow, USSR"

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ...names import fold
-from ..schema import FIELDS, check_record
+from ..schema import FIELDS, PARENTHESIS, check_record
 from .aliases import kept_aliases
 from .newsstats import NewsStats
 from .text import clean_space, is_latin, slugify
@@ -174,7 +174,8 @@ def curated_twins(store: Store, curated: list[dict]) -> dict[str, str]:
         if not e.id.startswith("Q") or e.id in slugs:
             continue
         old = [s for s in e.refs.get("slug", "").split(", ") if s in slugs]
-        cur = old[0] if old else by_name.get((e.type, e.country, fold(e.name)))
+        bare = PARENTHESIS.sub("", e.name).strip()  # "Gaza (Mozambik)": guards.py qualified the name
+        cur = old[0] if old else by_name.get((e.type, e.country, fold(bare)))
         if cur is None:
             cur = next((by_display[k] for k in ((e.type, e.country, k) for k in e.keys()) if k in by_display), None)
         if cur:

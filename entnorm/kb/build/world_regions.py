@@ -70,7 +70,7 @@ def add_regions(b: Build) -> None:
                 b.notes.append(f"dr5hn: {qid} is {e.name} ({e.type}) here, {r['name']} ({cc}) in dr5hn: not used")
                 count["QID of another place"] += 1
                 continue
-            _add_names(e, names)
+            _add_names(e, names, people)
             e.src("dr5hn")
             count["merged"] += 1
             continue
@@ -79,14 +79,14 @@ def add_regions(b: Build) -> None:
         key = (cc, fold(r["name"]))
         if key in slugs:
             e = b.store.upgrade(slugs.pop(key)[0].id, qid)
-            _add_names(e, names)
+            _add_names(e, names, people)
             e.src("dr5hn")
             count["slug -> QID"] += 1
             continue
         if cc == "ID" or key in taken or risky(r["name"], b.news) or lone_person_word(r["name"], people):
             count["skipped"] += 1
             continue
-        taken[key] = [_new(b, qid, r, names)]
+        taken[key] = [_new(b, qid, r, names, people)]
         count[r["level"]] += 1
     b.log(f"dr5hn: {count['state']} subdivisions and {count['city']} cities added, {count['merged']} merged, "
           f"{count['slug -> QID']} slugs -> QID; left out: {count['shared QID']} shared QIDs, "
@@ -109,22 +109,23 @@ def _names(r: dict) -> list[str]:
     names = [clean_space(r["name"])]
     native = clean_space(r.get("native") or "")
     if native and native not in ("NULL", r["name"]) and good_alias(native) and \
-            (names_agree([native], names, 60) if is_latin(native)  # "Chocoze też" is no name of Choczewo
+            (names_agree([native], names, 80) if is_latin(native)  # "Chocoze też" is no name of Choczewo
              else scripts_of(native) <= NATIVE_SCRIPT.get(r["country_code"], set())):
         names.append(native)
     names += [a for a in (unidecode(n) for n in names if is_latin(n)) if a not in names]
     return names
 
 
-def _add_names(e: Entity, names: list[str]) -> None:
+def _add_names(e: Entity, names: list[str], people: set[str]) -> None:
     for n in names:
-        e.add(n)
+        if n == names[0] or not lone_person_word(n, people):  # "Maria" of Máriahalom
+            e.add(n)
 
 
-def _new(b: Build, qid: str, r: dict, names: list[str]) -> Entity:
+def _new(b: Build, qid: str, r: dict, names: list[str], people: set[str]) -> Entity:
     e = b.store.get(qid, "LOC")
     e.name, e.country = names[0], r["country_code"]
-    _add_names(e, names)
+    _add_names(e, names, people)
     e.src("dr5hn")
     pop = int(float(r["population"])) if re.fullmatch(r"\d+(\.\d+)?", r.get("population") or "") else 0
     cname = b.countries.id_name.get(e.country, r.get("country_name", "") or e.country)
