@@ -118,10 +118,11 @@ def pair_accuracy(system, pairs, should_merge: bool) -> tuple[float, list]:
 QID = re.compile(r"Q[1-9]\d*")
 
 
-def real_news(system, data: Path) -> dict:
+def real_news(system, data: Path, kb) -> dict:
     """The real-news dev set (tests/data/realnews): clusters across documents on gold spans, plus how the IDs
-    compare with the gold QIDs: accuracy over mentions whose entity has a QID, precision of the QIDs output, and
-    the share of out-of-knowledge-base mentions that got a QID anyway."""
+    compare with the gold QIDs: accuracy over mentions whose entity has a QID, precision of the QIDs output, the
+    share of out-of-knowledge-base mentions that got a QID anyway, and coverage: the share of gold entities (and
+    of their mentions) that have a QID which `kb` holds."""
     documents = read_jsonl(data / "documents.jsonl")
     entities = {e["entity"]: e for e in read_jsonl(data / "entities.jsonl")}
     docs = [[Span(m["start"], m["end"], m["label"], m["text"]) for m in d["mentions"]] for d in documents]
@@ -138,6 +139,10 @@ def real_news(system, data: Path) -> dict:
                qid_precision=round(sum(pred[i] == gold_qid[i] for i in output_qid) / max(1, len(output_qid)), 4),
                out_of_kb_linked=round(sum(bool(QID.fullmatch(pred[i])) for i in out_of_kb) / max(1, len(out_of_kb)), 4),
                mentions_with_qid=len(with_qid), mentions_out_of_kb=len(out_of_kb))
+    qids = {e["qid"] for e in entities.values() if e.get("qid")}
+    held = {q for q in qids if kb.get(q) is not None and kb.get(q).id == q}
+    out.update(kb_coverage_entities=round(len(held) / max(1, len(qids)), 4),
+               kb_coverage_mentions=round(sum(q in held for q in gold_qid if q) / max(1, len(with_qid)), 4))
     out["by_domain"] = {}
     for domain in sorted(set(domains)):
         idx = [i for i, d in enumerate(domains) if d == domain]
@@ -214,12 +219,13 @@ def main(argv=None):
         print(f"\nreal news: skipped, {args.realnews}/documents.jsonl not built "
               f"(python {args.realnews}/build_realnews.py build, from the shared corpora)")
     if (args.realnews / "documents.jsonl").is_file():
-        rn = results["real_news"] = real_news(systems["entnorm"], args.realnews)
+        rn = results["real_news"] = real_news(systems["entnorm"], args.realnews, linker.kb)
         print(f"\nreal news ({rn['mentions']} gold mentions, {rn['entities']} entities, {args.realnews}):\n"
               f"  B3 P {rn['b3_p']:.3f}  R {rn['b3_r']:.3f}  F1 {rn['b3_f1']:.3f}   pair F1 {rn['pair_f1']:.3f}   "
               f"QID accuracy {rn['qid_accuracy']:.3f} (of {rn['mentions_with_qid']} with a gold QID)   "
               f"QID precision {rn['qid_precision']:.3f}   out-of-KB mentions given a QID {rn['out_of_kb_linked']:.3f} "
-              f"(of {rn['mentions_out_of_kb']})")
+              f"(of {rn['mentions_out_of_kb']})\n  knowledge-base coverage: {rn['kb_coverage_entities']:.3f} of the gold "
+              f"entities with a QID ({rn['kb_coverage_mentions']:.3f} of their mentions) are in the gazetteer under it")
         print("  by domain: " + ", ".join(f"{d} {v['b3_f1']:.3f} ({v['mentions']})" for d, v in rn["by_domain"].items()))
     results["speed"] = speed(linker.kb)
     print(f"\nspeed: {results['speed']['mentions']} mentions (cold cache, half perturbed) linked in "

@@ -212,4 +212,5 @@ def test_no_generic_word_aliases():
     for r in load()[1]:
         bad = generic & set(r.get("aliases") or [])
         assert not bad, (r["id"], bad)
-    assert one("Kota Batu", "LOC")["id"].startswith("loc:id-bps-")
+    batu = one("Kota Batu", "LOC")  # the city is there, under its name, with the BPS code (and its old slug id)
+    assert batu["refs"]["bps"] == "35.79" and batu["refs"]["slug"] == "loc:id-bps-3579"

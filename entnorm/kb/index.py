@@ -18,6 +18,9 @@ class KnowledgeBase:
     def __init__(self, entities: list[Entity]):
         self.entities = entities
         self._ids = {e.id: i for i, e in enumerate(entities)}
+        for i, e in enumerate(entities):  # a record's earlier slug ids resolve to it; a live id always wins
+            for slug in e.slugs:
+                self._ids.setdefault(slug, i)
         self._aliases: list[tuple[int, str]] = []  # alias number -> (entity number, alias text)
         tables = {name: defaultdict(list) for name in ("folded", "key", "skeleton", "prefix", "tokenset")}
         tokens = defaultdict(set)
@@ -48,6 +51,7 @@ class KnowledgeBase:
         return self.entities[number]
 
     def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or with this earlier slug id (refs.slug), or None."""
         number = self._ids.get(entity_id)
         return None if number is None else self.entities[number]
 

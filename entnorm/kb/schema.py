@@ -12,11 +12,14 @@ A record is one mapping in a YAML list (docs/gazetteer.md has the meaning of eve
       prior: 0.818          # popularity in [0, 1]: a ranking signal, not a probability
       refs: {geonames: '524901'}
       source: rigour, natural-earth
+
+`refs.slug` lists (comma-separated) the slug ids a record had before a source gave it a QID
+(`refs: {slug: loc:id-bps-3171}`): the compiled index resolves them to the record, so old ids keep working.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..doc import LABELS
 from ..names import strip_legal_form
@@ -44,6 +47,7 @@ class Entity:
     prior: float = DEFAULT_PRIOR
     curated: bool = False
     source: str = ""
+    slugs: tuple[str, ...] = field(default=(), compare=False)  # earlier ids (refs.slug): `get` resolves them
 
 
 def check_record(rec, where: str) -> None:
@@ -57,6 +61,12 @@ def check_record(rec, where: str) -> None:
         raise RecordError(f"{where}: record {rec['id']}: unknown field(s) {', '.join(sorted(unknown))}")
 
 
+def old_ids(rec: dict) -> tuple[str, ...]:
+    """The earlier (slug) ids of a record, from `refs.slug`."""
+    slug = (rec.get("refs") or {}).get("slug") or ""
+    return tuple(s.strip() for s in str(slug).split(",") if s.strip())
+
+
 def entity_from_record(rec: dict) -> Entity:
     names = [str(a) for a in [rec["name"], *(rec.get("aliases") or [])] if str(a).strip()]
     names += [bare for a in names if "(" in a and (bare := PARENTHESIS.sub("", a).strip())]
@@ -65,4 +75,4 @@ def entity_from_record(rec: dict) -> Entity:
     return Entity(id=str(rec["id"]), type=rec["type"], name=str(rec["name"]), aliases=tuple(dict.fromkeys(names)),
                   kind=rec.get("kind") or "", country=rec.get("country") or "",
                   description=rec.get("description") or "", prior=float(rec.get("prior", DEFAULT_PRIOR)),
-                  curated=bool(rec.get("curated")), source=str(rec.get("source") or ""))
+                  curated=bool(rec.get("curated")), source=str(rec.get("source") or ""), slugs=old_ids(rec))

@@ -34,13 +34,13 @@ import numpy as np
 
 from .schema import Entity
 
-FORMAT, VERSION = "entnorm-kb-store", 1
+FORMAT, VERSION = "entnorm-kb-store", 2
 FENCE = 512                  # hashes per fence step: 4 KiB of uint64, one page
 FIELD_SEP, TEXT_SEP = "\x1f", "\x00"
 N_FIELDS = 9                 # entity record fields before the aliases
 ALIAS_KEYS = {"folded": attrgetter("folded"), "key": attrgetter("key"), "skeleton": attrgetter("skeleton"),
               "prefix": lambda keys: keys.key[:3], "tokenset": attrgetter("tokenset")}
-TABLES = (*ALIAS_KEYS, "person", "id")
+TABLES = (*ALIAS_KEYS, "person", "id", "slug")  # slug: earlier ids of a record (refs.slug)
 # the code that shapes a compiled store: the name keys, and record -> entity (aliases without legal forms ...)
 KEY_CODE = ("names.py", "namedata.py", "kb/schema.py")
 
@@ -143,7 +143,7 @@ class MappedKnowledgeBase:
             memoryview(arrays[name])
             for name in ("entity_off", "entity_type", "alias_entity", "alias_slot", "alias_text_off"))
         self._tables = {name: _Table(arrays, blobs, name) for name in TABLES}
-        self._folded, self._key, self._skeleton, self._prefix, self._tokenset, self._person, self._id = (
+        self._folded, self._key, self._skeleton, self._prefix, self._tokenset, self._person, self._id, self._slug = (
             self._tables[name] for name in TABLES)
         self.entity = lru_cache(maxsize=entity_cache)(self._entity)
         self.alias = lru_cache(maxsize=entity_cache)(self._alias)  # the linker asks for the same alias repeatedly
@@ -168,7 +168,8 @@ class MappedKnowledgeBase:
                       description=p[5], prior=float(p[6]), curated=p[7] == "1", source=p[8])
 
     def get(self, entity_id: str) -> Entity | None:
-        numbers = self.numbers_of(entity_id)
+        """The entity with this id, else the one that had it as an earlier slug id, else None."""
+        numbers = self.numbers_of(entity_id) or self._slug.postings(entity_id)[:1]
         return self.entity(numbers[-1]) if numbers else None  # the last of a repeated id, as a dict would keep
 
     def numbers_of(self, entity_id: str) -> list[int]:

@@ -81,6 +81,7 @@ class _Writer:
         # since the last flush: entity records, ids; alias texts, name keys; person name tokens
         self.records, self.ids, self.texts, self.keys = [], [], [], []
         self.person_tokens, self.person_entities = [], []
+        self.slugs, self.slug_entities = [], []
 
     def add(self, ent: Entity) -> None:
         e = self.n_entities
@@ -93,6 +94,8 @@ class _Writer:
         self.entity_off.append(self.entity_off[-1] + len(data))
         self.entity_type.append(self.types.setdefault(ent.type, len(self.types)))
         self.ids.append(ent.id)
+        self.slugs.extend(ent.slugs)
+        self.slug_entities.extend([e] * len(ent.slugs))
         person: dict[str, None] = {}  # this person's name tokens
         for alias in ent.aliases:
             keys = name_keys(alias)
@@ -122,13 +125,15 @@ class _Writer:
                 rows[name].add(list(map(key_of, keys)), aliases)
         rows["id"].add(self.ids, range(self.n_entities - len(self.ids), self.n_entities))
         rows["person"].add(self.person_tokens, self.person_entities)
+        rows["slug"].add(self.slugs, self.slug_entities)
         self.entity_file.write(b"".join(self.records))
         if fmt.TEXT_SEP in "".join(self.texts):
             raise ValueError(f"alias {next(t for t in self.texts if fmt.TEXT_SEP in t)!r} contains U+0000")
         encoded = [t.encode("utf-8", "surrogatepass") for t in self.texts]
         self.alias_file.write(b"".join(encoded))
         _append(self.alias_off, _lengths(encoded).cumsum() + np.uint64(self.alias_off[-1]))
-        for batch in (self.records, self.ids, self.texts, self.keys, self.person_tokens, self.person_entities):
+        for batch in (self.records, self.ids, self.texts, self.keys, self.person_tokens, self.person_entities,
+                      self.slugs, self.slug_entities):
             batch.clear()
 
     def finish(self, fingerprint: str) -> None:

@@ -15,9 +15,12 @@ from rapidfuzz import fuzz
 
 from entnorm import settings
 from entnorm.kb import schema
+from entnorm.kb.loader import compile_kb
 from entnorm.kb.build import Paths, build
 from entnorm.kb.build.__main__ import main
 from entnorm.kb.build.aliases import risky, spelling_key
+from entnorm.kb.build.parties import short_names
+from entnorm.kb.build.popular import club_names
 from entnorm.kb.build.newsstats import NewsStats, news_files
 from entnorm.kb.build.records import Entity
 from entnorm.kb.build.tables import DATA_DIR, TableError, csv_table, yaml_table
@@ -92,10 +95,12 @@ def test_city_with_a_qid(records):
     assert records["loc:geonames-1185241"]["name"] == "Dhaka North"
 
 
-def test_indonesian_regency_with_bps_slug(records):
-    kab = records["loc:id-bps-3201"]
+def test_indonesian_regency_gets_its_qid_and_keeps_its_bps_slug(records):
+    kab = records["Q10363"]  # soluvas: Kemendagri 32.01 -> Q10363; the BPS slug it had stays in refs
     assert (kab["name"], kab["kind"], kab["country"]) == ("Kabupaten Bogor", "regency", "ID")
-    assert kab["refs"] == {"bps": "32.01", "kemendagri": "32.01"}
+    assert kab["refs"] == {"bps": "32.01", "kemendagri": "32.01", "slug": "loc:id-bps-3201", "geonames": "1648471"}
+    assert kab["source"] == "bps-kemendagri, soluvas"
+    assert "loc:id-bps-3201" not in records
     assert {"Bogor", "Kab. Bogor"} <= set(kab["aliases"])
     assert kab["description"] == "Kabupaten di Provinsi Jawa Barat"
     # the kota of the same name merges with the Natural Earth city (its QID), never with the kabupaten
@@ -117,7 +122,9 @@ def test_curated_record_wins_over_generated(result, records):
 
 
 def test_ordinary_indonesian_words_are_dropped_as_aliases(records):
-    assert "Batu" not in names(records["loc:id-bps-3579"])     # stop-list word: Kota Batu has no bare "Batu"
+    batu = records["Q11434"]  # Kota Batu: soluvas gives its QID, dr5hn its name "Batu"
+    assert "dr5hn" in batu["source"] and batu["refs"]["slug"] == "loc:id-bps-3579"
+    assert "Batu" not in names(batu)                            # stop-list word: Kota Batu has no bare "Batu"
     assert "Batu" not in names(records["loc:id-bps-3579010"])
     assert "Bandar" not in names(records["loc:id-bps-3501080"])  # the news text writes "bandar" in lower case
     assert "Pacitan" in records["loc:id-bps-3501090"]["aliases"]  # a place name stays
@@ -142,10 +149,106 @@ def test_people_names_and_offices(records):
 def test_dbpedia_organisations(records):
     orgs = {r["name"]: r for r in records.values() if r["id"].startswith("org:")}
     assert orgs["Universitas Indonesia"]["kind"] == "university"
-    assert orgs["Partai Demokrasi Indonesia Perjuangan"]["kind"] == "party"
+    # a DBpedia name that a wide source has with a QID is that record, which keeps the slug the name had
+    assert "Partai Demokrasi Indonesia Perjuangan" not in orgs
+    assert records["Q1186306"]["refs"]["slug"] == "org:partai-demokrasi-indonesia-perjuangan"
+    assert records["Q623042"]["refs"]["slug"] == "org:bank-rakyat-indonesia"  # NSI BRI
     assert not any(n.startswith("SDN") for n in orgs)  # schools are left out
     # two list entries that differ only by a comma are one name for entnorm.names.fold: one record
     assert [n for n in orgs if n.startswith("Universitas California")] == ["Universitas California, Berkeley"]
+
+
+# -- the wide sources: soluvas, dr5hn, Party Facts, FB15k, NSI -----------------------------------------------------
+def test_old_slug_resolves_to_the_qid_record(result, tmp_path):
+    write_yaml(result.by_file, tmp_path)
+    kb = compile_kb(sorted(tmp_path.glob("*.yaml")))
+    assert kb.get("loc:id-bps-3201").id == "Q10363"  # Kabupaten Bogor: the slug of earlier builds still works
+    assert kb.get("org:bank-rakyat-indonesia").id == "Q623042"
+    assert kb.get("Q10363").name == "Kabupaten Bogor"
+
+
+def test_one_entity_from_two_sources_is_one_record(records):
+    samsung = records["Q20718"]  # FB15k "Samsung Electronics" and NSI "Samsung" / 三星 (same QID)
+    assert samsung["source"] == "fb15k, nsi"
+    assert samsung["name"] == "Samsung Electronics"
+    assert {"Samsung", "Samsung Electronics Co., Ltd"} <= set(samsung["aliases"])
+    assert sum(1 for r in records.values() if "Samsung" in names(r)) == 1
+    moscow = records["Q649"]  # FB15k adds its names to the Natural Earth / rigour record
+    assert moscow["source"] == "rigour, natural-earth, fb15k" and "City of Moscow" in moscow["aliases"]
+    assert "Moscow, USSR" not in moscow["aliases"]  # a qualified form, no name
+    surabaya = records["Q11462"]  # Natural Earth + BPS + soluvas + dr5hn
+    assert surabaya["source"] == "natural-earth, bps-kemendagri, soluvas, dr5hn"
+
+
+def test_fb15k_rows_are_typed_from_their_description(records):
+    assert records["Q214642"]["type"] == "PER"                               # "novelist, poet, ..."
+    assert (records["Q2739"]["type"], records["Q2739"]["kind"]) == ("ORG", "sports_club")
+    assert (records["Q34433"]["type"], records["Q34433"]["kind"]) == ("ORG", "university")
+    assert "Oxford" not in names(records["Q34433"])                           # a one-word alias that is a city
+    for dropped in ("Q488655", "Q245068", "Q103916"):  # a film, a class ("comedian"), an award
+        assert dropped not in records
+    assert records["Q1277029"]["type"] == "PER"  # description "comedian": a person, not the class
+
+
+def test_nsi_rows_that_are_no_organisation_or_a_namesake_are_dropped(records, result):
+    assert "Q270059" not in records   # 7up: a vending machine category (a product)
+    assert "Q543262" not in records   # City of Wanneroo: an operator that is a municipality
+    assert "Q1818970" not in records  # NSI's Telkom is Telkom South Africa; curated Telkom Indonesia has the name
+    assert "Q3370417" not in records  # Paul (bakery): a lone word of a person's name (Paul Auster)
+    bri = records["Q623042"]
+    assert (bri["type"], bri["kind"], bri["country"]) == ("ORG", "company", "ID")
+    assert not any("Q1818970" in n for n in result.notes)  # not taken for the curated record: another country
+
+
+def test_football_club_short_names(records):
+    roma = records["Q2739"]
+    assert {"AS Roma", "Roma"} <= set(roma["aliases"])  # "A.S. Roma": what news writes; Roma is Rome too (LOC)
+    city = records["Q50602"]
+    assert {"Manchester City FC", "Manchester City", "Man City"} <= set(city["aliases"])
+    assert club_names("1. FC Köln") == ["FC Köln", "Köln"]
+    assert club_names("Real Madrid C.F.") == ["Real Madrid CF", "Real Madrid"]
+    assert club_names("Borussia Dortmund") == []
+
+
+def test_party_short_names(records):
+    golkar = records["Q1536552"]
+    assert (golkar["name"], golkar["country"]) == ("Partai Golongan Karya", "ID")  # native name of an ID party
+    assert {"Golkar", "Partai Golkar", "Golongan Karya Party"} <= set(golkar["aliases"])  # "Partai/Golkar"
+    assert "PDIP" in records["Q1186306"]["aliases"]
+    assert "Dem" not in names(records["Q1186227"])                       # an abbreviation, not a name
+    united_russia = records["Q151469"]
+    assert not {"Forenede", "Rusland"} & set(names(united_russia))      # "Forenede/Rusland": Danish words
+    assert short_names("NP/NPA") == ["NP", "NPA"] and short_names("CD/V") == ["CD/V"]
+    assert short_names("GOP/Grand/Old/Party") == ["GOP"] and short_names("Masyumi") == ["Masyumi"]
+
+
+def test_dr5hn_qids_are_checked(records, result):
+    assert "Q3398703" not in records   # two different North Korean towns share this QID in dr5hn
+    assert "Q3795" not in records      # Kalimantan and Kalimantan Barat share it
+    assert "dr5hn" not in records["Q10393"]["source"]  # dr5hn gives Kota Bogor's QID to Bojonegoro too
+    assert records["Q214642"]["type"] == "PER"  # dr5hn's "Uxbridge" has Paul Auster's QID: not used
+    assert any("Q214642" in n and "Uxbridge" in n for n in result.notes)
+    assert "Q168843" not in records    # "Sari": a stop-list word is no name for a new record
+    adygea = records["Q3734"]
+    assert (adygea["kind"], adygea["country"], adygea["aliases"]) == ("region", "RU", ["Адыгея"])
+    assert records["Q3724"]["source"].endswith("dr5hn")  # the province of the same QID takes its names
+
+
+def test_priors_keep_new_entities_below_known_ones(records):
+    chittagong, kab, kota = records["Q1074991"], records["Q10363"], records["Q11462"]
+    assert chittagong["prior"] < kab["prior"] < kota["prior"] < records["Q649"]["prior"]  # 2.6M people, dr5hn
+    assert records["Q806273"]["prior"] < chittagong["prior"]            # smaller city, lower prior
+    assert records["Q3734"]["prior"] < 0.55                             # below rigour's subdivisions
+    assert records["Q2579297"]["prior"] < records["Q1536552"]["prior"]  # dissolved Masyumi below Golkar
+    assert records["Q623042"]["prior"] < records["Q2739"]["prior"] < records["Q1536552"]["prior"]
+
+
+def test_generated_files_name_their_sources_and_licences(result, tmp_path):
+    write_yaml(result.by_file, tmp_path)
+    world = (tmp_path / "world_cities.yaml").read_text(encoding="utf-8")
+    assert "Countries States Cities Database" in world and "Open Database" in world  # ODbL: share-alike notice
+    brands = (tmp_path / "brands.yaml").read_text(encoding="utf-8")
+    assert "name-suggestion-index" in brands and "BSD" in brands and "Open Database" not in brands
 
 
 def test_records_follow_the_schema(result):

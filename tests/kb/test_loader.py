@@ -58,3 +58,12 @@ def test_query_api(tmp_path):
     assert kb.get("Q2").type == "LOC" and kb.get("Q3") is None
     assert [kb.entity(e).id for e in kb.people_with_token(name_keys("Belousov").tokens[0])] == ["Q1"]
     assert kb.types_of("belousovo") == {"LOC"}
+
+
+def test_old_slug_ids_resolve_to_the_record_that_took_a_qid(tmp_path):
+    (tmp_path / "a.yaml").write_text("- {id: Q10114, type: LOC, name: Jakarta Selatan, refs: {slug: 'loc:id-bps-3171'}}\n"
+                                     "- {id: Q1, type: ORG, name: X, refs: {slug: 'org:x, org:x-2'}}\n"
+                                     "- {id: 'org:x-2', type: ORG, name: Y}\n")
+    kb = compile_kb([tmp_path / "a.yaml"])
+    assert kb.get("loc:id-bps-3171").id == "Q10114" and kb.get("org:x").id == "Q1"
+    assert kb.get("org:x-2").name == "Y"  # a live id wins over an earlier slug of another record

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from ...names import fold
 from .newsstats import NewsStats
 from .tables import yaml_table
@@ -24,6 +26,20 @@ def spelling_key(text: str) -> str:
     (Cyrillic soft sign, Arabic ayn, Wade-Giles aspiration) and counts as a word break, so GeoNames'
     "Gamil'ton" is not taken for a spelling of Hamilton, nor "S'on" (fold "son") for Sion."""
     return fold(TRANSLIT_MARK.sub(" ", text))
+
+
+def names_agree(names: list[str], others: list[str], min_ratio: float = 85) -> bool:
+    """Do two lists of names share a spelling: equal or at least `min_ratio` similar (spelling_key), or the words
+    of one are among the words of the other ('Graz Stadt' / 'Graz')? Used to accept a QID that a source gives
+    for a record another source has already: a QID whose names disagree is a wrong QID, not a new spelling."""
+    keys = {k for k in map(spelling_key, names) if k}
+    other = {k for k in map(spelling_key, others) if k}
+    for a in keys:
+        for b in other:
+            if a == b or fuzz.ratio(a, b) >= min_ratio or set(a.split()) <= set(b.split()) \
+                    or set(b.split()) <= set(a.split()):
+                return True
+    return False
 
 
 def good_alias(a: str) -> bool:

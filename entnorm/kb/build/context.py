@@ -23,6 +23,7 @@ class Countries:
     by_en: dict[str, str] = field(default_factory=dict)    # fold of an English name -> ISO
     id_name: dict[str, str] = field(default_factory=dict)  # ISO -> Indonesian display name
     en_name: dict[str, str] = field(default_factory=dict)  # ISO -> English name
+    by_iso3: dict[str, str] = field(default_factory=dict)  # ISO alpha-3 (upper case) -> ISO alpha-2
 
     def iso_from_name(self, name: str) -> str:
         """ISO code of an English country name ('the Netherlands', 'Turkey'), '' when unknown."""
@@ -42,3 +43,11 @@ class Build:
 
     def __post_init__(self) -> None:
         self.curated_ids = {r["id"] for r in self.curated}
+
+    def has(self, *files: str) -> bool:
+        """Are these source files (relative to `src`) there? The wide sources are optional: a build without
+        one of them logs it and goes on without it."""
+        missing = [f for f in files if not (self.src / f).exists()]
+        if missing:
+            self.log(f"source missing, skipped: {', '.join(missing)}")
+        return not missing

@@ -4,7 +4,7 @@ Reads (under gazetteer-sources/): `derived-from-pip/rigour_territories.jsonl` (6
 many-language names), `derived-from-pip/territories_qid_id_en.csv` (Indonesian names from CLDR and pycountry),
 `mledoze-countries/countries.json` (optional: alternate spellings, native names, translations),
 `indonesian-exonyms-seed/exonyms_seed.csv` (kind=country), and data/country_forms.yaml, data/en_country_names.csv.
-Writes: entities with file `countries`, and `Build.countries` (ISO by QID and English name, Indonesian names)
+Writes: entities with file `countries`, and `Build.countries` (ISO by QID, alpha-3 and English name, Indonesian names)
 for the modules that follow.
 """
 from __future__ import annotations
@@ -57,6 +57,8 @@ def _territory(b: Build, r: dict, t: dict, mled: dict, seed: dict) -> None:
     iso = code.upper() if "-" not in code and len(code) == 2 else ""
     if iso:
         b.countries.by_qid[qid] = iso
+        if r.get("alpha3"):
+            b.countries.by_iso3[r["alpha3"].upper()] = iso
         for oq in r.get("other_qids", []) or []:
             b.countries.by_qid.setdefault(oq, iso)
     is_org = code in ORGS

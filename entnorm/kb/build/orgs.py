@@ -5,7 +5,9 @@ Reads (under gazetteer-sources/ialfina-id-dbpedia-names/): `original-dbpedia/pla
 `original-dbpedia/organization.txt`, `mdee_gazetteer/organization.txt`, and `original-dbpedia/person.txt`
 (only with persons=True); data/org_names.yaml. Writes: ORG entities with file `orgs_iddbpedia` and, with
 persons, PER entities with file `people_iddbpedia`; ids `org:<slug>` / `per:<slug>`. A name that any record
-already carries (generated or curated, any type) is not added again.
+already carries (generated or curated, any type) is not added again; when it is the name of an organisation of
+the wide sources (Party Facts, FB15k, NSI), that record keeps the slug the name had (`refs.slug`), so the old id
+still resolves. Places and people of the wide sources (dr5hn, FB15k) take no names away from this list.
 """
 from __future__ import annotations
 
@@ -14,15 +16,18 @@ import re
 from unidecode import unidecode
 
 from ...names import fold
+from . import guards
 from .aliases import good_alias, risky
 from .context import Build
 from .person_names import eyd_variants
-from .records import Entity, curated_keys
+from .records import Entity, add_slug, curated_keys
 from .sources import read_lines
 from .tables import yaml_table
-from .text import clean_space, is_latin
+from .text import clean_space, is_latin, slugify
 
 BASE = "ialfina-id-dbpedia-names"
+WIDE = guards.WIDE  # sources read after this one was written: they do not take a DBpedia name away, but an
+                    # organisation of theirs with the same (multi-word, or Indonesian) name absorbs it
 ORG_NAMES = yaml_table("org_names.yaml")
 SCHOOL = re.compile(r"^(" + "|".join(ORG_NAMES["school_prefixes"]) + r")\b", re.I)
 ORG_KINDS = [(re.compile(k["match"]), k["kind"]) for k in ORG_NAMES["kinds"]]
@@ -41,11 +46,14 @@ def load_attested_places(b: Build) -> None:
 
 
 def add_iddbpedia(b: Build, persons: bool = False) -> None:
-    person_keys = b.store.latin_keys("PER") | curated_keys(b.curated, "PER")
-    org_keys = curated_keys(b.curated, "ORG") | b.store.latin_keys("ORG")
-    loc_keys = b.store.latin_keys("LOC")
+    core = [e for e in b.store.by_id.values() if not set(e.sources) <= WIDE]
+    person_keys = {k for e in core if e.type == "PER" for k in e.latin_keys()} | curated_keys(b.curated, "PER")
+    org_keys = curated_keys(b.curated, "ORG") | {k for e in core if e.type == "ORG" for k in e.latin_keys()}
+    loc_keys = {k for e in core if e.type == "LOC" for k in e.latin_keys()}
+    wide_orgs = {k: e for e in b.store.by_id.values() if e.type == "ORG" and set(e.sources) <= WIDE
+                 for k in e.latin_keys()}
     n_p = _persons(b, person_keys, org_keys | loc_keys) if persons else 0
-    n_o = 0
+    n_o = n_q = 0
     for fname in ("original-dbpedia/organization.txt", "mdee_gazetteer/organization.txt"):
         for line in read_lines(b.src / BASE / fname):
             n = clean_space(line)
@@ -57,9 +65,15 @@ def add_iddbpedia(b: Build, persons: bool = False) -> None:
             if k in org_keys or k in loc_keys or k in person_keys:
                 continue
             org_keys.add(k)
+            wide = wide_orgs.get(k)
+            if wide is not None and (" " in n or wide.country == "ID"):  # the slug this name had, now a QID
+                add_slug(wide, f"org:{slugify(n)}")
+                n_q += 1
+                continue
             _new_entity(b, "org", n, org_kind(n), "orgs_iddbpedia")
             n_o += 1
-    b.log(f"id-dbpedia: {n_p} persons, {n_o} organisations added (no IDs: slug ids)")
+    b.log(f"id-dbpedia: {n_p} persons, {n_o} organisations added (no IDs: slug ids); {n_q} names are records "
+          f"of the wide sources (QIDs), which keep the slug in refs")
 
 
 def _persons(b: Build, person_keys: set[str], other_keys: set[str]) -> int:

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...settings import data_dir, gazetteer_dir
-from . import cities, countries, indonesia, orgs, people, people_records
+from . import (brands, cities, countries, guards, indonesia, indonesia_wikidata, orgs, parties, people,
+               people_records, popular, world_regions)
 from .context import Build
 from .newsstats import NewsStats, news_files
-from .records import finalize, load_curated
+from .records import curated_twins, finalize, load_curated
 
 
 @dataclass
@@ -54,9 +55,20 @@ def build(paths: Paths, *, with_iddbpedia_persons: bool = False, log=print) -> R
     countries.add_territories(b)
     cities.add_cities(b)
     indonesia.add_regions(b)
+    indonesia_wikidata.add_qids(b)
     people_records.add_people(b, people.collect(b))
     people_records.add_surnames(b)
+    parties.add_parties(b)
+    popular.add_popular(b)
+    brands.add_brands(b)
+    world_regions.add_regions(b)
     orgs.add_iddbpedia(b, persons=with_iddbpedia_persons)
-    by_file = finalize(b.store, b.curated_ids, b.news, log)
+    log(f"guards: {guards.qualify_shadowing_names(b)} new records renamed 'Name (Country)': their name is a "
+        f"better-known record's short name")
+    twins = curated_twins(b.store, b.curated)
+    for gid, cid in sorted(twins.items()):
+        b.notes.append(f"curated {cid} and generated {gid} ({b.store.by_id[gid].name}) may name one entity: "
+                       f"{gid} left out (give the curated record the QID, its slug in refs)")
+    by_file = finalize(b.store, b.curated_ids | set(twins), b.news, log)
     replaced = [r["id"] for r in b.curated if r["id"] in b.store.by_id]
     return Result(by_file, b.curated, replaced, b.notes)

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ...names import fold
-from ..schema import FIELDS, check_record
+from ..schema import FIELDS, PARENTHESIS, check_record
 from .aliases import kept_aliases
 from .newsstats import NewsStats
 from .text import clean_space, is_latin, slugify
@@ -88,6 +88,48 @@ class Store:
     def latin_keys(self, *types: str) -> set[str]:
         return {k for e in self.by_id.values() if e.type in types for k in e.latin_keys()}
 
+    def upgrade(self, old_id: str, qid: str) -> Entity:
+        """Give the slug entity `old_id` the QID a source maps it to; the slug stays in refs['slug'] (the loader
+        resolves it). If an entity with that QID exists already, the slug entity merges into it: its names,
+        sources and refs are added and its name, kind, country, description and file replace the other's (the
+        caller asked for the slug record's identity under the QID); the prior is the larger one."""
+        old = self.by_id.pop(old_id)
+        slugs = [s for s in (old.refs.pop("slug", ""), old_id) if s and not s.startswith("Q")]
+        e = self.by_id.get(qid)
+        if e is None:
+            old.id = qid
+            self.by_id[qid] = e = old
+        else:
+            absorb(e, old)
+            for f in ("name", "kind", "country", "description", "file"):
+                setattr(e, f, getattr(old, f) or getattr(e, f))
+        add_slug(e, *slugs)
+        return e
+
+
+def absorb(e: Entity, other: Entity) -> None:
+    """Add the names, protected forms, sources and refs of `other` to `e` (refs of `e` win); prior is the max."""
+    for k, a in other.aliases.items():
+        if k not in e.aliases:
+            e.aliases[k] = a
+    e.protected |= other.protected
+    for s in other.sources:
+        e.src(s)
+    slugs = other.refs.get("slug", "")
+    for k, v in other.refs.items():
+        e.refs.setdefault(k, v)
+    if slugs:
+        add_slug(e, *slugs.split(", "))
+    e.prior = max(e.prior, other.prior)
+
+
+def add_slug(e: Entity, *slugs: str) -> None:
+    """Record in refs['slug'] (comma-separated) the slug ids this record had in earlier builds."""
+    have = [s for s in e.refs.get("slug", "").split(", ") if s]
+    have += [s for s in slugs if s and s != e.id and s not in have]
+    if have:
+        e.refs["slug"] = ", ".join(have)
+
 
 def load_curated(curated_dir: Path) -> list[dict]:
     recs = []
@@ -111,6 +153,34 @@ def to_record(e: Entity, aliases: list[str]) -> dict:
     rec = {k: values[k] for k in FIELDS if k in values and (values[k] or k == "prior")}
     check_record(rec, f"generated record {e.id}")
     return rec
+
+
+def curated_twins(store: Store, curated: list[dict]) -> dict[str, str]:
+    """Generated QID records that name the same entity as a curated slug record: {generated id: curated id}.
+    Twins: the curated id is the generated record's old slug (refs['slug']), or (places and organisations only:
+    people share names too often) both have the same type and country and the display name of one is a name of
+    the other. The curated record should take the QID (and the
+    slug in refs); until it does, the generated twin is left out, so the entity is not there twice."""
+    slugs = {r["id"]: r for r in curated if not str(r["id"]).startswith("Q")}
+    by_name, by_display = {}, {}
+    for cid, r in slugs.items():
+        if r["type"] == "PER":
+            continue
+        by_display.setdefault((r["type"], r.get("country", ""), fold(str(r["name"]))), cid)
+        for a in [r["name"], *(r.get("aliases") or [])]:
+            by_name.setdefault((r["type"], r.get("country", ""), fold(str(a))), cid)
+    twins = {}
+    for e in store.by_id.values():
+        if not e.id.startswith("Q") or e.id in slugs:
+            continue
+        old = [s for s in e.refs.get("slug", "").split(", ") if s in slugs]
+        bare = PARENTHESIS.sub("", e.name).strip()  # "Gaza (Mozambik)": guards.py qualified the name
+        cur = old[0] if old else by_name.get((e.type, e.country, fold(bare)))
+        if cur is None:
+            cur = next((by_display[k] for k in ((e.type, e.country, k) for k in e.keys()) if k in by_display), None)
+        if cur:
+            twins[e.id] = cur
+    return twins
 
 
 def finalize(store: Store, curated_ids: set[str], news: NewsStats, log) -> dict[str, list[dict]]:
