@@ -47,8 +47,8 @@ def floats(text: str) -> list[float]:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--realnews", type=Path, default=ROOT / "tests" / "data" / "realnews")
-    ap.add_argument("--weight", type=floats, default=[10, 20, 30, 40, 60])
-    ap.add_argument("--center", type=floats, default=[-0.04, -0.02, -0.01, 0.0, 0.01, 0.02])
+    ap.add_argument("--weight", type=floats, default=[4, 6, 8, 10, 12, 15, 20])
+    ap.add_argument("--center", type=floats, default=[0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12])
     ap.add_argument("--ratio", type=floats, default=[Policy.context_ratio])
     ap.add_argument("--prior", type=floats, default=[Policy.context_prior])
     ap.add_argument("--absolute", action="store_true", help="plain cosines, not relative to the bare name")

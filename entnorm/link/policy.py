@@ -67,10 +67,10 @@ class Policy:
     # descriptions; `Linker.context_reason` is the gate. The similarity is the cosine of the context window with
     # the candidate's passage minus that with the bare name (what the description adds). Fitted on the real-news
     # dev set (bench/fit_context.py); docs/linking.md "Context ranking" has the grid.
-    context_weight: float = 15.0       # rank factor exp(context_weight x (similarity - context_center)) ...
-    context_center: float = 0.04       # ... neutral where the description raises the cosine by this much
+    context_weight: float = 6.0        # rank factor exp(context_weight x (similarity - context_center)) ...
+    context_center: float = 0.1        # ... neutral where the description raises the cosine by this much
     context_ratio: float = 0.9         # gate: a runner-up whose rank weight is this close to the best competes
-    context_prior: float = 0.3         # gate: a best candidate less prominent than this is weak
+    context_prior: float = 0.2         # gate: a best candidate less prominent than this is weak
     context_candidates: int = 8        # at most this many candidates of a mention are embedded
 
     def type_agreement(self, label: str, entity_type: str, prior: float = 0.0, retyped: bool = False,

@@ -21,7 +21,7 @@ TINY_KB = """
    description: 'Pelatih sepak bola asal Cile, manajer klub Liga Inggris'}
 - {id: Q2, type: PER, name: Peter Pellegrini, aliases: [Pellegrini], kind: head_of_state, country: SK, prior: 0.7,
    description: 'Presiden Slovakia, politikus dan mantan perdana menteri'}
-- {id: Q3, type: PER, name: Arkadiusz Wojcikowski, aliases: [], kind: legislator, country: PL, prior: 0.25,
+- {id: Q3, type: PER, name: Arkadiusz Wojcikowski, aliases: [], kind: legislator, country: PL, prior: 0.15,
    description: Anggota parlemen Polandia}
 - {id: Q4, type: LOC, name: Jakarta, aliases: [], kind: capital, country: ID, prior: 0.95, description: Ibu kota Indonesia}
 - {id: Q6, type: PER, name: Zinedine Zidane, aliases: [Zidane], kind: person, country: FR, prior: 0.9,
@@ -89,7 +89,7 @@ def test_unrelated_context_turns_a_weak_candidate_into_nil(kb):
     text = "Gol tunggal Arkadiusz Wojcikowski memenangkan laga."
     span = spans_of(text, ("Arkadiusz Wojcikowski", "PER"))
     assert Linker(kb).link_document(span)[0].id == "Q3"
-    assert Linker(kb, ranker=FixedRanker(kb, {"Q3": CENTER - 0.1})).link_document(span, text)[0].is_nil
+    assert Linker(kb, ranker=FixedRanker(kb, {"Q3": CENTER - 0.2})).link_document(span, text)[0].is_nil
     assert Linker(kb, ranker=FixedRanker(kb, {"Q3": CENTER})).link_document(span, text)[0].id == "Q3"
 
 
@@ -172,14 +172,17 @@ def test_precomputed_vectors_follow_compiled_and_layered_stores(kb, tmp_path, mo
 
 @pytest.mark.slow
 @needs_encoder
-def test_encoder_picks_the_namesake_that_fits_and_drops_an_unrelated_weak_one(kb, tmp_path):
+def test_encoder_picks_the_namesake_that_fits_and_doubts_an_unrelated_weak_one(kb, tmp_path):
     linker = Linker(kb, ranker=ContextRanker(kb))
     football = "Manajer Manchester City, Pellegrini, kecewa timnya kalah 0-2 dari Chelsea di Liga Inggris tadi malam."
     politics = "Presiden Pellegrini menandatangani undang-undang anggaran setelah disetujui parlemen di Bratislava."
     assert linker.link_document(spans_of(football, ("Pellegrini", "PER")), football)[0].id == "Q1"
     assert linker.link_document(spans_of(politics, ("Pellegrini", "PER")), politics)[0].id == "Q2"
+    # a weak candidate (low prior) scores lower where its description does not fit (or drops to NIL)
     sport = "Striker muda Arkadiusz Wojcikowski mencetak dua gol dan membawa klubnya juara liga sepak bola."
-    assert linker.link_document(spans_of(sport, ("Arkadiusz Wojcikowski", "PER")), sport)[0].is_nil
+    house = "Anggota parlemen Arkadiusz Wojcikowski memberikan suara menolak anggaran di Warsawa, Polandia."
+    in_sport, in_house = (linker.link_document(spans_of(t, ("Arkadiusz Wojcikowski", "PER")), t)[0] for t in (sport, house))
+    assert in_house.id == "Q3" and (in_sport.is_nil or in_sport.score < in_house.score)
     # precomputed vectors give the same decisions as vectors encoded on demand
     path = precompute(kb, tmp_path / "vectors.npy", linker.ranker)
     stored = Linker(kb, ranker=ContextRanker(kb, vectors=path))
