@@ -97,6 +97,14 @@ LEGAL_FORMS_TRAILING = frozenset({"tbk", "persero", "co", "inc", "corp", "corpor
 # Words an acronym skips (Badan Pengawas Obat dan Makanan = BPOM).
 ACRONYM_STOPWORDS = frozenset({"dan", "untuk", "dari", "di", "ke", "of", "the", "and", "for", "yang", "atau", "&"})
 
+# Indonesian administrative head words and the record kinds the rest of the name must then be: "Provinsi Sulsel"
+# is the province Sulsel names, "Kabupaten Bogor" the regency (never the city), "Kecamatan Bulak" the district.
+ADMIN_HEAD_KINDS = {
+    "provinsi": frozenset({"province"}), "propinsi": frozenset({"province"}), "prov": frozenset({"province"}),
+    "kabupaten": frozenset({"regency"}), "kab": frozenset({"regency"}),
+    "kota": frozenset({"city_id"}), "kotamadya": frozenset({"city_id"}), "kecamatan": frozenset({"district"}),
+}
+
 # Head words naming what kind of place or institution follows: the word after them is a name of its own
 # (Sungai Amazon is not Amazon, Bengawan Solo is not Solo, Universitas Indonesia is not Indonesia).
 CLASS_WORDS = frozenset({

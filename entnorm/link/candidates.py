@@ -20,10 +20,11 @@ from rapidfuzz import fuzz, process
 
 from ..kb.index import KnowledgeBase
 from ..kb.schema import PARENTHESIS
-
-PARENTHESIS_CONTENT = re.compile(r"\(([^)]*)\)")
+from ..namedata import ADMIN_HEAD_KINDS
 from ..names import NameKeys, aligned_similarity, is_latin, name_keys, strip_legal_form
 from .policy import Policy
+
+PARENTHESIS_CONTENT = re.compile(r"\(([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,16 @@ class CandidateFinder:
         self._blocks = BlockCache(kb)
 
     def _find(self, text: str) -> tuple[Candidate, ...]:
-        """The candidates of the text as written, else of its core name (core_forms)."""
+        """The candidates of the text as written, else of its core name (core_forms), else of the name after an
+        administrative head word, among records of that kind only (admin_head)."""
         for form in (text, *core_forms(text)):
             found = self._find_form(form)
             if found:
                 return found
+        head = admin_head(text)
+        if head:
+            rest, kinds = head
+            return tuple(c for c in self._find_form(rest) if self.kb.entity(c.entity).kind in kinds)
         return ()
 
     def _find_form(self, text: str) -> tuple[Candidate, ...]:
@@ -138,6 +144,14 @@ def core_forms(text: str) -> list[str]:
         forms += [inner.strip() for inner in PARENTHESIS_CONTENT.findall(text)]
     forms.append(strip_legal_form(forms[0] if forms else text))
     return [f for f in dict.fromkeys(forms) if f and f != text]
+
+
+def admin_head(text: str) -> tuple[str, frozenset] | None:
+    """("Sulsel", {"province"}) for "Provinsi Sulsel": the name after an Indonesian administrative head word and
+    the record kinds it must have; None when the text does not start with one."""
+    head, _, rest = text.strip().partition(" ")
+    kinds = ADMIN_HEAD_KINDS.get(head.lower().rstrip("."))
+    return (rest.strip(), kinds) if kinds and rest.strip() else None
 
 
 class BlockCache:

@@ -359,3 +359,18 @@ def test_real_gazetteer_builds_in_check_mode(capsys):
     total = int(re.search(r"total: (\d+) \(", out).group(1))
     committed = sum(1 for p in gaz.glob("*/*.yaml") for line in p.open(encoding="utf-8") if line.startswith("- "))
     assert total == committed, "gazetteer/generated differs from what the build makes: regenerate it"
+
+
+def test_licence_notice_is_current_and_names_every_source():
+    """gazetteer/LICENSE-DATA.md is what the builder writes from data/sources.yaml (regenerate it, don't edit it),
+    and names every source the shipped records cite."""
+    from entnorm.kb.build.writer import licence_notice
+    from entnorm.settings import gazetteer_dir
+
+    notice = (gazetteer_dir() / "LICENSE-DATA.md").read_text(encoding="utf-8")
+    assert notice == licence_notice(), "gazetteer/LICENSE-DATA.md is stale: python -m entnorm.kb.build regenerates it"
+    cited = set()
+    for path in (gazetteer_dir() / "generated").glob("*.yaml"):
+        for value in re.findall(r"\bsource: '?([a-z0-9][a-z0-9, -]*)", path.read_text(encoding="utf-8")):
+            cited.update(s.strip() for s in value.split(",") if s.strip())
+    assert {"dr5hn", "fb15k", "nsi"} <= cited and all(f"| `{key}` |" in notice for key in cited), cited

@@ -40,3 +40,22 @@ def test_typo_blocks_are_cached_within_a_size_budget(mini_linker):
         assert list(ids) == kb.key_prefix(p) and texts == [kb.alias(a)[1] for a in ids]
         assert cache.size == sum(len(b[0]) for b in cache.blocks.values())
         assert cache.size <= 3 or len(cache.blocks) == 1  # a block larger than the budget is kept alone
+
+
+def test_administrative_head_word_keeps_records_of_its_kind():
+    from entnorm.kb.index import KnowledgeBase
+    from entnorm.kb.schema import Entity
+    from entnorm.link.candidates import admin_head
+
+    assert admin_head("Provinsi Sulsel") == ("Sulsel", frozenset({"province"}))
+    assert admin_head("Kab. Bogor")[1] == frozenset({"regency"}) and admin_head("Sulsel") is None
+    kb = KnowledgeBase([Entity("Q1", "LOC", "Bogor", ("Bogor",), kind="city_id"),
+                        Entity("Q2", "LOC", "Kabupaten Bogor", ("Kabupaten Bogor",), kind="regency"),
+                        Entity("Q3", "LOC", "Sulawesi Selatan", ("Sulawesi Selatan", "Sulsel"), kind="province"),
+                        Entity("Q4", "LOC", "Kenjeran", ("Kenjeran",), kind="district")])
+    finder = CandidateFinder(kb, Policy())
+    ids = lambda text: [kb.entity(c.entity).id for c in finder.candidates(text)]  # noqa: E731
+    assert ids("Provinsi Sulsel") == ["Q3"]
+    assert ids("Kota Bogor") == ["Q1"] and ids("Kabupaten Bogor") == ["Q2"]
+    assert ids("Provinsi Bogor") == []          # no province of that name: nothing, not the city
+    assert ids("Kota Kenjeran") == []           # the district is no city

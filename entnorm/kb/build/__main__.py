@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..schema import LABELS
 from .pipeline import Paths, Result, build
-from .writer import write_yaml
+from .writer import licence_notice, write_yaml
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
           f"same id, {len(result.curated) - len(result.replaced)} are new)")
     if not args.check:
         written = write_yaml(result.by_file, paths.out)
+        (paths.out.parent / "LICENSE-DATA.md").write_text(licence_notice(), encoding="utf-8")
         print("\nfiles:")
         for name, (n, size) in written.items():
             print(f"  generated/{name:28s} {n:7d} records {size / 1e6:6.2f} MB")
