@@ -3,14 +3,19 @@ encoder entnorm already ships (multilingual-e5-small, rebuilt offline by `encode
 
     query    "query: " + the mention's sentence (at most `max_query_tokens` subwords, cut around the mention)
     passage  "passage: " + name; type word (orang/tempat/organisasi); description; kind; country name
-    similarity = cosine of the mean-pooled, L2-normalised vectors (what e5 is trained for)
+    similarity = cos(query, passage) - cos(query, "passage: <mention>; <type word>")   (`relative`, the default)
+
+with mean-pooled, L2-normalised vectors (what e5 is trained for): what the description adds beyond the name.
 
 The linker asks only for the mentions it cannot decide by name (`Linker.context_reason`), each distinct window
 once per document; `Policy.context_factor` turns a similarity into a rank factor. Passage vectors are kept in a
-bounded LRU cache by entity id, as int8 with one scale per vector, and can be precomputed for a whole knowledge
-base with `precompute(kb, path)`: `<path>` is a .npy of records (int8[384] vector, float32 scale), one row per
-entity in the knowledge base's entity order, and `<path>.json` records the entity count, a hash of the entity
-ids in that order and of the passage texts' recipe, so a stale file is ignored rather than misread.
+bounded LRU cache by entity id, as int8 with one scale per vector, embedded lazily (the default: a whole
+knowledge base takes tens of minutes to hours on a 2-core CPU, docs/linking.md), or precomputed for a whole
+knowledge base with `precompute(kb, path)`: `<path>` is a .npy of records (int8[384] vector, float32 scale),
+one row per entity in the knowledge base's entity order (global numbers for a layered one), and `<path>.json`
+records the entity count and a signature of the knowledge base (a compiled store's manifest, each layer's for a
+layered one, the ids in order for an in-memory one) and of the passage texts' recipe, so a stale file is
+ignored rather than misread.
 
 The network is the tagger's `FastEncoder` over the memory-mapped base weights (no head): fp32, or bf16 where
 the NER code finds native bf16 (`resolve_precision`); torch's thread count is left as configured.
@@ -69,12 +74,10 @@ def dequantize(rows: np.ndarray) -> np.ndarray:
 
 def _ner_parts():
     """The tagger's encoder class, weight loader and precision rule (one place decides bf16 vs fp32)."""
-    try:  # after the ner package split
-        from ..ner.artifact import mmap_safetensors
-        from ..ner.fast_encoder import FastEncoder
-        from ..ner.precision import resolve_precision
-    except ImportError:
-        from ..ner.tagger import FastEncoder, mmap_safetensors, resolve_precision
+    from ..ner.artifact import mmap_safetensors
+    from ..ner.fast_encoder import FastEncoder
+    from ..ner.precision import resolve_precision
+
     return FastEncoder, mmap_safetensors, resolve_precision
 
 
