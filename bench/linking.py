@@ -36,23 +36,24 @@ def read_jsonl(path: Path) -> list[dict]:
 
 # -- systems: each maps a list of documents (lists of Span) to a cluster ID per mention ------------
 def entnorm_system(linker: Linker):
-    """The library's own path: per-document links, then corpus-level NIL reconciliation (`reconcile`)."""
-    def run(docs: list[list[Span]]) -> list[list[str]]:
+    """The library's own path: per-document links (the document's text passed, for context ranking), then
+    corpus-level NIL reconciliation (`reconcile`)."""
+    def run(docs: list[list[Span]], texts: list[str] | None = None) -> list[list[str]]:
         annotated = []
-        for spans in docs:
+        for spans, text in zip(docs, texts or [""] * len(docs)):
             spans = [replace(s, link=None) for s in spans]
-            for span, link in zip(spans, linker.link_document(spans)):
+            for span, link in zip(spans, linker.link_document(spans, text)):
                 span.link = link
-            annotated.append(Doc("", spans))
+            annotated.append(Doc(text, spans))
         return [[s.link.id for s in doc.spans] for doc in reconcile(annotated)]
     return run
 
 
-def exact_lowercase(docs):
+def exact_lowercase(docs, texts=None):
     return [[f"{m.label}:{m.text.lower()}" for m in d] for d in docs]
 
 
-def wratio_clustering(docs, cutoff: float = 85):
+def wratio_clustering(docs, texts=None, cutoff: float = 85):
     reps: list[tuple[str, str, str]] = []  # (label, folded representative, id)
     out = []
     for d in docs:
@@ -129,7 +130,7 @@ def real_news(system, data: Path, kb) -> dict:
     gold = [m["entity"] for d in documents for m in d["mentions"]]
     domains = [d.get("domain", "") for d in documents for _ in d["mentions"]]
     texts = [m["text"] for d in documents for m in d["mentions"]]
-    pred = [cid for d in system(docs) for cid in d]
+    pred = [cid for d in system(docs, [d["text"] for d in documents]) for cid in d]
     out = {k: round(v, 4) for k, v in cluster_metrics(gold, pred).items()}
     gold_qid = [entities[g].get("qid") for g in gold]
     with_qid = [i for i, q in enumerate(gold_qid) if q]
@@ -183,6 +184,8 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=50, help="errors listed per system")
     ap.add_argument("--realnews", type=Path, default=ROOT / "tests" / "data" / "realnews",
                     help="real-news dev set (skipped when absent)")
+    ap.add_argument("--context-ranking", action="store_true",
+                    help="add the system entnorm+context (link/semantic.py; documents' text passed)")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -197,6 +200,13 @@ def main(argv=None):
 
     systems = {"exact-lowercase": exact_lowercase, "unidecode+WRatio>=85": wratio_clustering,
                "entnorm": entnorm_system(linker)}
+    ranker = None
+    if args.context_ranking:
+        from entnorm.link.semantic import ContextRanker
+
+        ranker = ContextRanker(linker.kb)
+        systems["entnorm+context"] = entnorm_system(Linker(linker.kb, ranker=ranker))
+    doc_texts = [d["text"] for d in documents]
     results = {"gazetteer_entities": len(linker.kb), "gazetteer_load_s": round(load_s, 3),
                "mentions": len(gold), "documents": len(docs), "systems": {}}
     print(f"gazetteer: {len(linker.kb)} entities (loaded in {load_s:.2f}s); {len(docs)} documents, "
@@ -206,7 +216,7 @@ def main(argv=None):
               f"{'pair F1':>7s} {'merges/100':>10s} {'variants':>8s} {'confus.':>8s}")
     print(header + "\n" + "-" * len(header))
     for name, system in systems.items():
-        pred = [cid for d in system(docs) for cid in d]
+        pred = [cid for d in system(docs, doc_texts) for cid in d]
         m = cluster_metrics(gold, pred)
         var_acc, var_wrong = pair_accuracy(system, variants, True)
         con_acc, con_wrong = pair_accuracy(system, confusables, False)
@@ -218,25 +228,32 @@ def main(argv=None):
     if not (args.realnews / "documents.jsonl").is_file() and (args.realnews / "annotations.yaml").is_file():
         print(f"\nreal news: skipped, {args.realnews}/documents.jsonl not built "
               f"(python {args.realnews}/build_realnews.py build, from the shared corpora)")
-    if (args.realnews / "documents.jsonl").is_file():
-        rn = results["real_news"] = real_news(systems["entnorm"], args.realnews, linker.kb)
-        print(f"\nreal news ({rn['mentions']} gold mentions, {rn['entities']} entities, {args.realnews}):\n"
+    for name in (n for n in ("entnorm", "entnorm+context") if n in systems and (args.realnews / "documents.jsonl").is_file()):
+        key = "real_news" + name[len("entnorm"):].replace("+", "_")
+        rn = results[key] = real_news(systems[name], args.realnews, linker.kb)
+        print(f"\nreal news, {name} ({rn['mentions']} gold mentions, {rn['entities']} entities, {args.realnews}):\n"
               f"  B3 P {rn['b3_p']:.3f}  R {rn['b3_r']:.3f}  F1 {rn['b3_f1']:.3f}   pair F1 {rn['pair_f1']:.3f}   "
               f"QID accuracy {rn['qid_accuracy']:.3f} (of {rn['mentions_with_qid']} with a gold QID)   "
               f"QID precision {rn['qid_precision']:.3f}   out-of-KB mentions given a QID {rn['out_of_kb_linked']:.3f} "
               f"(of {rn['mentions_out_of_kb']})\n  knowledge-base coverage: {rn['kb_coverage_entities']:.3f} of the gold "
               f"entities with a QID ({rn['kb_coverage_mentions']:.3f} of their mentions) are in the gazetteer under it")
         print("  by domain: " + ", ".join(f"{d} {v['b3_f1']:.3f} ({v['mentions']})" for d, v in rn["by_domain"].items()))
+    if ranker:
+        st = ranker.stats
+        results["context_ranking"] = dict(st, policy={k: v for k, v in linker.policy.to_dict().items() if k.startswith("context")})
+        print(f"\ncontext ranking: {st['mentions']} mentions compared, {st['queries']} context windows ({st['query_tokens']} subwords) and "
+              f"{st['passages']} descriptions embedded, in {st['documents']} documents")
     results["speed"] = speed(linker.kb)
     print(f"\nspeed: {results['speed']['mentions']} mentions (cold cache, half perturbed) linked in "
           f"{results['speed']['seconds']} s = {results['speed']['mentions_per_s']}/s")
-    mine, rn = results["systems"]["entnorm"], results.get("real_news", {})
+    shown = "entnorm+context" if ranker else "entnorm"
+    mine, rn = results["systems"][shown], results.get("real_news_context" if ranker else "real_news", {})
     for title, items in (("false merges", mine["false_merges"]), ("splits", mine["splits"]),
                          ("variant pairs not merged", mine["variant_misses"]),
                          ("confusable pairs merged", mine["confusable_merges"]),
                          ("real-news false merges", rn.get("false_merges", {})), ("real-news splits", rn.get("splits", {})),
                          ("real-news wrong QIDs", dict(rn.get("wrong_qids", [])))):
-        print(f"\nentnorm {title} ({len(items)}):")
+        print(f"\n{shown} {title} ({len(items)}):")
         for item in list(items.items() if isinstance(items, dict) else items)[: args.show]:
             print("  ", item)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,9 @@ Rows, each measured in a fresh subprocess (so peak RSS and cold start are per ro
   entnorm-fp32  `entnorm.pipeline.load(precision="fp32").pipe(docs)` + JSON lines: NER, linking, serialisation
   entnorm-int8  the same with dynamic int8 linear layers (the fast option for CPUs without bf16)
   entnorm-bf16  the same in bf16 (the default where the CPU has AMX / AVX-512 BF16)
+  entnorm-fp32+context (etc.)  with `--context-ranking`: each entnorm row again with load(context_ranking=True),
+                the linker's context ranker on (link/semantic.py); reports the share of mentions it embedded and
+                the change in wall time and in the process's CPU time (steadier on a shared machine)
 Cold start = `import entnorm.pipeline` + `load()` (model + gazetteer) with a warm cache. Each entnorm row also
 splits its time into encoder forward passes, the rest of the tagger (tokenisation, batching, decoding), the
 reconciler (linking) and JSON, and reports the encoder's achieved FLOP/s against the measured matmul ceiling.
@@ -228,7 +231,7 @@ def row_entnorm(args) -> dict:
     from entnorm import pipeline
 
     t1 = time.perf_counter()
-    nlp = pipeline.load(model=args.model, precision=args.precision)
+    nlp = pipeline.load(model=args.model, precision=args.precision, context_ranking=bool(args.context))
     t2 = time.perf_counter()
     set_threads(args)
     tagger = nlp.tagger
@@ -241,19 +244,20 @@ def row_entnorm(args) -> dict:
     nlp.link = link.wrap(nlp.link)
     to_json = dump.wrap(lambda d: json.dumps(d.to_dict(), ensure_ascii=False))
     n_entities, spans = 0, []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with open(os.devnull, "w") as sink:
         for doc in nlp.pipe(docs, batch_size=64):
             sink.write(to_json(doc) + "\n")
             n_entities += len(doc.entities)
             if len(spans) < args.baseline_docs:
                 spans.append([(e.start, e.end, e.label) for e in doc.entities])
-    elapsed = time.perf_counter() - start
-    return {"docs": len(docs), "seconds": elapsed, "import_s": t1 - t0, "load_s": t2 - t1,
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"docs": len(docs), "seconds": elapsed, "cpu_s": cpu, "import_s": t1 - t0, "load_s": t2 - t1,
             "encoder_s": enc.seconds, "tagger_s": tag.seconds, "link_s": link.seconds, "json_s": dump.seconds,
             "precision": tagger.precision, "threads": __import__("torch").get_num_threads(),
             "layers": len(tagger.model.layers),
-            "stats": batches.stats, "entities": n_entities, "first_doc_spans": spans, "rss_mb": peak_rss_mb()}
+            "stats": batches.stats, "entities": n_entities, "first_doc_spans": spans, "rss_mb": peak_rss_mb(),
+            "context": dict(nlp.linker.ranker.stats) if nlp.linker.ranker else None}
 
 
 def row_quality(args) -> dict:
@@ -311,6 +315,9 @@ def main(argv=None):
     ap.add_argument("--rows", default="naive,fp32,int8,bf16", help="comma-separated subset of the rows")
     ap.add_argument("--no-quality", action="store_true")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = torch's default, all cores)")
+    ap.add_argument("--context-ranking", action="store_true",
+                    help="also run each entnorm row with the context ranker on (load(context_ranking=True))")
+    ap.add_argument("--context", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--row", help=argparse.SUPPRESS)
     ap.add_argument("--precision", help=argparse.SUPPRESS)
     ap.add_argument("--baseline-dir", type=Path, default=None, help=argparse.SUPPRESS)
@@ -355,6 +362,8 @@ def main(argv=None):
         for p in ("fp32", "int8", "bf16"):
             if p in rows:
                 results["rows"][f"entnorm-{p}"] = run_row("entnorm", args, precision=p)
+                if args.context_ranking:
+                    results["rows"][f"entnorm-{p}+context"] = run_row("entnorm", args, precision=p, context=1)
         if not args.no_quality:
             results["quality"] = run_row("quality", args)
 
@@ -416,6 +425,16 @@ def report(results: dict) -> None:
             for k, r in rows.items() if k != "naive"))
         print("cold start (s):  " + "; ".join(f"{k}: import {r['import_s']:.2f} + load {r['load_s']:.2f}"
                                               for k, r in rows.items()))
+        for k, r in rows.items():
+            plain = rows.get(k.removesuffix("+context"))
+            if r.get("context") and plain is not r:
+                c = r["context"]
+                print(f"context ranking ({k}): {c['mentions']} of {r['entities']} mentions compared "
+                      f"({100 * c['mentions'] / max(1, r['entities']):.1f}%), {c['queries']} windows "
+                      f"({c['query_tokens']} subwords), {c['passages']} descriptions; total time "
+                      f"{100 * (r['seconds'] / plain['seconds'] - 1):+.1f}% vs {k.removesuffix('+context')} (CPU "
+                      f"time {100 * (r['cpu_s'] / plain['cpu_s'] - 1):+.1f}%, linking {plain['link_s']:.1f} -> "
+                      f"{r['link_s']:.1f} s), peak RSS {r['rss_mb'] - plain['rss_mb']:+.0f} MB")
     if base and any_row:
         for k, r in rows.items():
             if k != "naive" and r.get("first_doc_spans"):

@@ -9,7 +9,7 @@
 `load()` builds it from the shipped model and gazetteer; `nlp(text)` annotates one text, `nlp.pipe(...)`
 streams many (texts, or records with `text` and optionally given `entities` to link only);
 `stream.annotate_stream` adds per-record errors and corpus-level NIL IDs for a whole corpus.
-`nlp.to_disk(dir)` / `load(dir)` save and restore the model reference, gazetteer and policy.
+`nlp.to_disk(dir)` / `load(dir)` save and restore the model reference, gazetteer, policy and context ranking.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from .link.policy import Policy
 from .text import extend_hyphenated
 
 CONFIG = "entnorm.json"
+CONTEXT_RANKING = False  # load()'s default: see docs/linking.md "Context ranking" for the measurements
 
 
 class Pipeline:
@@ -80,7 +81,7 @@ class Pipeline:
     def link(self, doc: Doc, relabel: bool = False) -> Doc:
         """Link every span of `doc` (in place). `relabel`: a span found by our own NER takes its entity's type
         (the knowledge base knows Moskow is a place even when the tagger slips); given spans keep theirs."""
-        for span, link in zip(doc.spans, self.linker.link_document(doc.spans)):
+        for span, link in zip(doc.spans, self.linker.link_document(doc.spans, doc.text)):
             span.link = link
             if relabel and link.entity is not None:
                 span.label = link.entity.type
@@ -89,7 +90,8 @@ class Pipeline:
     # -- serialisation ------------------------------------------------------------------------------------
     def to_disk(self, path: str | Path) -> Path:
         """Save what reproduces this pipeline's output: the model reference (path + weights hash), the
-        gazetteer files (copied) with their fingerprint, and the policy. `load(path)` restores it."""
+        gazetteer files (copied) with their fingerprint, the policy and whether context ranking is on.
+        `load(path)` restores it."""
         path = Path(path)
         gaz_dir = path / "gazetteer"
         if gaz_dir.exists():
@@ -107,7 +109,7 @@ class Pipeline:
         config = {"entnorm": __version__, "batch_size": self.batch_size, "model": model,
                   "kb": [str(Path(p).resolve()) for p in self.kbs],  # referenced, not copied: they may be large
                   "gazetteer": {"files": copied, "fingerprint": fingerprint(sorted(gaz_dir / c for c in copied))},
-                  "policy": self.linker.policy.to_dict()}
+                  "policy": self.linker.policy.to_dict(), "context_ranking": self.linker.ranker is not None}
         (path / CONFIG).write_text(json.dumps(config, indent=1, ensure_ascii=False))
         return path
 
@@ -121,16 +123,24 @@ def model_hash(model_dir: str | Path) -> str:
 
 def load(path: str | Path | None = None, gazetteer: list[str | Path] | None = None, model: str | Path | None = None,
          ner: bool = True, precision: str = "auto", batch_size: int = 64, policy: Policy | None = None,
-         kb: list[str | Path] | str | Path | None = None) -> Pipeline:
+         kb: list[str | Path] | str | Path | None = None, context_ranking: bool | None = None) -> Pipeline:
     """The shipped pipeline, or one saved with `Pipeline.to_disk(path)`.
     `gazetteer`: YAML files/directories replacing the shipped gazetteer; `kb`: knowledge bases layered over it
     (folders written by `entnorm kb build`, compiled stores or gazetteer YAML; the first wins on a shared id);
-    `model`: NER artifact directory; `ner=False` for link-only use; `precision`: auto | bf16 | fp32."""
+    `model`: NER artifact directory; `ner=False` for link-only use; `precision`: auto | bf16 | fp32;
+    `context_ranking`: compare the mentions names cannot decide with their candidates' descriptions
+    (link/semantic.py, docs/linking.md "Context ranking"); None: `CONTEXT_RANKING`, or what `path` saved."""
     if path is not None:
-        return _from_disk(Path(path), ner=ner)
+        return _from_disk(Path(path), ner=ner, context_ranking=context_ranking)
     files = gazetteer_files([Path(p) for p in gazetteer] if gazetteer else None)
     kbs = [Path(kb)] if isinstance(kb, (str, Path)) else [Path(p) for p in kb or ()]
-    linker = Linker(load_knowledge(files, kbs), policy or Policy())
+    knowledge = load_knowledge(files, kbs)
+    ranker = None
+    if CONTEXT_RANKING if context_ranking is None else context_ranking:
+        from .link.semantic import ContextRanker
+
+        ranker = ContextRanker(knowledge, precision="fp32" if precision in ("fp32", "int8") else "auto")
+    linker = Linker(knowledge, policy or Policy(), ranker=ranker)
     tagger = None
     if ner:
         from .ner.tagger import DEFAULT_MODEL, NerTagger
@@ -139,7 +149,7 @@ def load(path: str | Path | None = None, gazetteer: list[str | Path] | None = No
     return Pipeline(linker, tagger, batch_size, files, kbs)
 
 
-def _from_disk(path: Path, ner: bool = True) -> Pipeline:
+def _from_disk(path: Path, ner: bool = True, context_ranking: bool | None = None) -> Pipeline:
     config_file = path / CONFIG
     if not config_file.is_file():
         raise FileNotFoundError(f"{config_file} not found: not a folder written by Pipeline.to_disk()")
@@ -153,4 +163,5 @@ def _from_disk(path: Path, ner: bool = True) -> Pipeline:
         raise ValueError(f"the NER model at {model['path']} is not the one saved (weights hash differs)")
     return load(gazetteer=files, model=model and model["path"], ner=bool(model),
                 precision=model["precision"] if model else "auto", batch_size=config["batch_size"],
-                policy=Policy.from_dict(config["policy"]), kb=config.get("kb", []))
+                policy=Policy.from_dict(config["policy"]), kb=config.get("kb", []),
+                context_ranking=config.get("context_ranking", False) if context_ranking is None else context_ranking)

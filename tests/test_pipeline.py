@@ -32,3 +32,24 @@ def test_edited_saved_gazetteer_is_refused(tmp_path):
 def test_not_a_saved_pipeline(tmp_path):
     with pytest.raises(FileNotFoundError, match="to_disk"):
         entnorm.load(tmp_path)
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_round_trip_keeps_context_ranking(tmp_path, on):
+    nlp = entnorm.load(gazetteer=[write_gazetteer(tmp_path / "gaz")], ner=False, context_ranking=on)
+    assert (nlp.linker.ranker is not None) == on
+    nlp.to_disk(tmp_path / "saved")
+    assert (entnorm.load(tmp_path / "saved", ner=False).linker.ranker is not None) == on
+    # an explicit argument wins over what was saved
+    assert (entnorm.load(tmp_path / "saved", ner=False, context_ranking=not on).linker.ranker is not None) == (not on)
+
+
+def test_saved_before_context_ranking_loads_without_it(tmp_path):
+    import json
+
+    entnorm.load(gazetteer=[write_gazetteer(tmp_path / "gaz")], ner=False).to_disk(tmp_path / "saved")
+    config = tmp_path / "saved" / "entnorm.json"
+    data = json.loads(config.read_text())
+    del data["context_ranking"]
+    config.write_text(json.dumps(data))
+    assert entnorm.load(tmp_path / "saved", ner=False).linker.ranker is None

@@ -7,15 +7,19 @@ A candidate's **rank weight** orders the candidates of one mention:
          x (prior floor + prior weight x prior)        popularity in [0, 1]
          x (1 + coherence bonus x country share)       share of the document's confident links in its country
          x document bonus (if named in full in the document)
+         x context = exp(context weight x (similarity - context center))    only for mentions the name cannot
+                                                                            decide, with a ContextRanker
 
 The winner's **score** is a ranking signal in [0, 1], not a probability:
 
-    score = quality x type agreement x rank_1 / (rank_1 + rank_2)
+    score = quality x type agreement x min(1, context) x rank_1 / (rank_1 + rank_2)
 
-and a link whose quality x type agreement is below `min_score` becomes NIL.
+and a link whose quality x type agreement x min(1, context) is below `min_score` becomes NIL: a weak or
+contested candidate whose description does not fit the text around the mention is left out.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 
@@ -59,6 +63,15 @@ class Policy:
     anchor_aliases: int = 10           # a linked anchor also matches its first multi-word aliases
     # corpus-level NIL clustering
     nil_min_similarity: float = 0.9
+    # context ranking (link/semantic.py): a mention the name cannot decide is compared with its candidates'
+    # descriptions; `Linker.context_reason` is the gate. The similarity is the cosine of the context window with
+    # the candidate's passage minus that with the bare name (what the description adds). Fitted on the real-news
+    # dev set (bench/fit_context.py); docs/linking.md "Context ranking" has the grid.
+    context_weight: float = 6.0        # rank factor exp(context_weight x (similarity - context_center)) ...
+    context_center: float = 0.1        # ... neutral where the description raises the cosine by this much
+    context_ratio: float = 0.9         # gate: a runner-up whose rank weight is this close to the best competes
+    context_prior: float = 0.2         # gate: a best candidate less prominent than this is weak
+    context_candidates: int = 8        # at most this many candidates of a mention are embedded
 
     def type_agreement(self, label: str, entity_type: str, prior: float = 0.0, retyped: bool = False,
                        tagged: bool = False) -> float:
@@ -70,18 +83,28 @@ class Policy:
         factor = factors.get((label, entity_type), self.other_type_factor + self.other_type_prior * prior)
         return max(factor, self.retype_factor) if retyped and "PER" in (label, entity_type) else factor
 
-    def rank_factors(self, quality: float, label: str, entity, country_share: float = 0.0,
-                     in_document: bool = False, retyped: bool = False, tagged: bool = False) -> dict[str, float]:
-        """The factors whose product is a candidate's rank weight (see the module docstring)."""
-        return {"match": min(1.0, quality / self.quality["alias"]),
-                "type": self.type_agreement(label, entity.type, entity.prior, retyped, tagged),
-                "prior": self.prior_floor + self.prior_weight * entity.prior,
-                "coherence": 1 + self.coherence_bonus * country_share,
-                "document": self.document_bonus if in_document else 1.0}
+    def context_factor(self, similarity: float) -> float:
+        """How much the text around a mention favours a candidate: 1 at `context_center`."""
+        return math.exp(self.context_weight * (similarity - self.context_center))
 
-    def score(self, quality: float, type_agreement: float, best: float, runner_up: float) -> float | None:
+    def rank_factors(self, quality: float, label: str, entity, country_share: float = 0.0,
+                     in_document: bool = False, retyped: bool = False, tagged: bool = False,
+                     similarity: float | None = None) -> dict[str, float]:
+        """The factors whose product is a candidate's rank weight (see the module docstring); `context` only
+        when the mention's context was compared with the candidate (`similarity`)."""
+        factors = {"match": min(1.0, quality / self.quality["alias"]),
+                   "type": self.type_agreement(label, entity.type, entity.prior, retyped, tagged),
+                   "prior": self.prior_floor + self.prior_weight * entity.prior,
+                   "coherence": 1 + self.coherence_bonus * country_share,
+                   "document": self.document_bonus if in_document else 1.0}
+        if similarity is not None:
+            factors["context"] = self.context_factor(similarity)
+        return factors
+
+    def score(self, quality: float, type_agreement: float, best: float, runner_up: float,
+              context: float = 1.0) -> float | None:
         """The winner's score, or None when the match is too weak to link at all."""
-        match = quality * type_agreement
+        match = quality * type_agreement * min(1.0, context)
         if match < self.min_score:
             return None
         return round(match * (best / (best + runner_up)), 4)
