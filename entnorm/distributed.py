@@ -37,7 +37,6 @@ from .link.nil import CorpusNil
 from .stream import (MAX_BATCH_CHARS, Stats, StrictStop, annotate_batch, batches, finish_nil, observe_batch,
                      output_object)
 
-WINDOW = 1024  # batches handed to Ray per `from_items` call while planning (bounds the driver's memory)
 CPUS_ENV = "ENTNORM_RAY_CPUS"  # CPUs of the local Ray the CLI starts (default: this machine's)
 PIDS_ENV = "ENTNORM_RAY_PIDS"  # tests: a directory where each pass-1 actor writes a file named by its pid
 
@@ -72,19 +71,18 @@ def plan(paths: list[str], batch_size: int = 64, text_field: str = "text", link_
 
 def read_jsonl(paths: list[str], batch_size: int = 64, text_field: str = "text", link_only: bool = False,
                max_chars: int = MAX_BATCH_CHARS, counts: dict | None = None) -> "ray.data.Dataset":
-    """A Dataset with one row (and one block) per batch of the local engine, in input order (see `plan`)."""
+    """A Dataset with one row (and one block) per batch of the local engine, in input order (see `plan`). Each
+    block goes to the object store as it is planned, so the driver holds only references."""
+    import pyarrow as pa
+
     if any(path == "-" for path in paths):
         raise ValueError("the ray engine reads files, not stdin ('-')")
     ray.data.DataContext.get_current().execution_options.preserve_order = True  # the datasets made here keep it
-    parts, window = [], []
-    for item in _with_gzip_bytes(plan(paths, batch_size, text_field, link_only, max_chars, counts)):
-        window.append(item)
-        if len(window) >= WINDOW:
-            parts.append(ray.data.from_items(window, override_num_blocks=len(window)))
-            window = []
-    if window or not parts:
-        parts.append(ray.data.from_items(window, override_num_blocks=max(1, len(window))))
-    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
+    refs = [ray.put(pa.Table.from_pylist([item], schema=BATCH_SCHEMA))
+            for item in _with_gzip_bytes(plan(paths, batch_size, text_field, link_only, max_chars, counts))]
+    if not refs:
+        return ray.data.from_arrow(BATCH_SCHEMA.empty_table())
+    return ray.data.from_arrow_refs(refs)  # (not a `union` of datasets: it interleaves their blocks)
 
 
 def _with_gzip_bytes(items):
@@ -105,6 +103,16 @@ def _with_gzip_bytes(items):
     finally:
         if fh:
             fh.close()
+
+
+def _schema():
+    import pyarrow as pa
+
+    return pa.schema([("path", pa.string()), ("source", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                      ("first_line", pa.int64()), ("gzip", pa.bool_()), ("data", pa.binary())])
+
+
+BATCH_SCHEMA = _schema()
 
 
 def batch_records(item: dict, text_field: str = "text", link_only: bool = False) -> list:
@@ -186,12 +194,14 @@ def rewrite(rows: dict, mapping: list) -> dict:
 # -- the two passes ------------------------------------------------------------------------------------------
 def resources(workers: int | None) -> tuple[int, int, float]:
     """(actors, torch threads per actor, logical CPUs per actor) for this cluster. The actors never take every
-    CPU (at least half a CPU stays free for the pass-2 tasks: an actor pool holding all CPUs starves other
-    tasks and Ray waits forever, ray #44687)."""
+    CPU: one stays free for the tasks around them (reading, a user's upstream transforms, pass 2). An actor pool
+    holding all CPUs starves those tasks and Ray waits forever (ray #44687; a `repartition` upstream of a pool
+    asking 0.75 of 2 CPUs per actor hung here). The logical CPUs are bookkeeping: the threads do the work."""
     total = float(ray.cluster_resources().get("CPU", 1))
     workers = workers or max(1, int(total // 2))
     threads = max(1, int(total // workers))
-    return workers, threads, round(max(0.05, min(threads, (total - 0.5) / workers)), 3)
+    free = 1.0 if total >= 2 else total / 2
+    return workers, threads, round(max(0.01, min(threads, (total - free) / workers)), 3)
 
 
 def annotate_dataset(ds: "ray.data.Dataset", *, workers: int | None = None, load_kwargs: dict | None = None,

@@ -75,9 +75,11 @@ def local_output(nlp, paths, batch_size, text_field="text", link_only=True) -> t
     return b"".join(out), stats
 
 
-def ray_output(paths, batch_size, workers, load_kwargs, link_only=True) -> tuple[bytes, Stats]:
+def ray_output(paths, batch_size, workers, load_kwargs, link_only=True, blocks=None) -> tuple[bytes, Stats]:
     stats = Stats()
-    ds = distributed.read_jsonl(paths, batch_size, link_only=link_only)
+    ds = distributed.read_jsonl(paths, batch_size, link_only=link_only)  # one block per batch
+    if blocks:
+        ds = ds.repartition(blocks)  # fewer blocks: several batches per block
     out = distributed.annotate_dataset(ds, workers=workers, load_kwargs=load_kwargs, link_only=link_only,
                                        stats=stats)
     return b"".join(bytes(x) for b in out.iter_batches(batch_format="numpy") for x in b["line"]), stats
@@ -88,11 +90,9 @@ def expected(nlp, two_files):
     return {bs: local_output(nlp, two_files, bs) for bs in (1, 7, 64)}
 
 
-@pytest.mark.parametrize("workers,batch_size,window", [(1, 64, 1024), (2, 7, 3), (2, 1, 1024), (3, 7, 1024)])
-def test_same_bytes_as_the_local_engine(ray_local, gaz, two_files, expected, monkeypatch, workers, batch_size,
-                                        window):
-    monkeypatch.setattr(distributed, "WINDOW", window)  # window 3: the dataset is a union of many parts
-    got, stats = ray_output(two_files, batch_size, workers, {"gazetteer": [str(gaz)], "ner": False})
+@pytest.mark.parametrize("workers,batch_size,blocks", [(1, 64, None), (2, 7, 3), (2, 1, None), (3, 7, None)])
+def test_same_bytes_as_the_local_engine(ray_local, gaz, two_files, expected, workers, batch_size, blocks):
+    got, stats = ray_output(two_files, batch_size, workers, {"gazetteer": [str(gaz)], "ner": False}, blocks=blocks)
     want, want_stats = expected[batch_size]
     assert got == want
     assert stats == want_stats
@@ -111,18 +111,14 @@ def test_error_records_name_their_file_and_line(ray_local, gaz, two_files, expec
         assert mine == bad and bad, path
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
-@given(batch_size=st.integers(1, 40), workers=st.integers(1, 3), window=st.integers(1, 6), seed=st.integers(0, 99))
-def test_nil_ids_do_not_depend_on_partitioning(ray_local, gaz, nlp, tmp_path_factory, batch_size, workers, window,
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(batch_size=st.integers(1, 40), workers=st.integers(1, 3), blocks=st.sampled_from([None, 1, 2, 5]),
+       seed=st.integers(0, 99))
+def test_nil_ids_do_not_depend_on_partitioning(ray_local, gaz, nlp, tmp_path_factory, batch_size, workers, blocks,
                                                seed):
     path = tmp_path_factory.mktemp("prop") / "c.jsonl"
-    path.write_bytes(b"".join(corpus_lines(seed, 60)))
-    old = distributed.WINDOW
-    distributed.WINDOW = window
-    try:
-        got, _ = ray_output([str(path)], batch_size, workers, {"gazetteer": [str(gaz)], "ner": False})
-    finally:
-        distributed.WINDOW = old
+    path.write_bytes(b"".join(corpus_lines(seed, 50)))
+    got, _ = ray_output([str(path)], batch_size, workers, {"gazetteer": [str(gaz)], "ner": False}, blocks=blocks)
     assert got == local_output(nlp, [str(path)], 64)[0]  # link-only output does not depend on the batches
 
 

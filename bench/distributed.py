@@ -1,0 +1,87 @@
+"""Local engine vs the Ray engine: `python bench/distributed.py [--docs N]` (needs `pip install -e ".[ray]"`).
+
+Corpus: the throughput benchmark's (`bench/throughput.py`: Leipzig 2008 news sentences grouped into articles,
+plus the seed articles), written as JSONL. Rows, each the real CLI in a fresh subprocess, NER on:
+  local           `entnorm annotate corpus.jsonl -o out.jsonl` (torch's threads: all cores)
+  ray, 1 worker   `... --engine ray --workers 1` (a local Ray; one actor with all cores' threads)
+  ray, 2 workers  `... --engine ray --workers 2` (two actors, the cores split between them)
+Each row runs twice: on the corpus and on its first 5 documents; the difference is the steady-state rate
+(docs/s without the fixed cost: interpreter, model load, Ray start), the small run is the fixed cost.
+Every row's output must be byte-identical to the local engine's (checked; the table says so).
+Writes `bench/results/distributed.json`.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from throughput import corpus, cpu_model  # noqa: E402
+
+ROWS = [("local", []), ("ray, 1 worker", ["--engine", "ray", "--workers", "1"]),
+        ("ray, 2 workers", ["--engine", "ray", "--workers", "2"])]
+SMALL = 5
+
+
+def run(src: Path, out: Path, extra: list[str]) -> float:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env.setdefault("RAY_AUTH_MODE", "disabled")
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "entnorm.cli", "annotate", str(src), "-o", str(out), "--quiet",
+                           *extra], env=env, capture_output=True, cwd=ROOT)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{extra}: exit {proc.returncode}\n{proc.stderr.decode()[-3000:]}")
+    return seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, help="first N documents of the corpus (default: all)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "distributed.json"))
+    args = ap.parse_args()
+    docs = corpus(args.docs)
+    with tempfile.TemporaryDirectory(prefix="entnorm-bench-") as tmp:
+        tmp = Path(tmp)
+        full, small = tmp / "corpus.jsonl", tmp / "small.jsonl"
+        lines = [json.dumps({"n": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(docs)]
+        full.write_text("".join(lines), encoding="utf-8")
+        small.write_text("".join(lines[:SMALL]), encoding="utf-8")
+        rows, reference = [], None
+        for name, extra in ROWS:
+            fixed = run(small, tmp / "small-out.jsonl", extra)
+            total = run(full, tmp / "out.jsonl", extra)
+            digest = hashlib.sha256((tmp / "out.jsonl").read_bytes()).hexdigest()
+            reference = reference or digest
+            rows.append({"row": name, "args": extra, "seconds": round(total, 2), "docs_per_s": round(len(docs) / total, 3),
+                         "fixed_seconds": round(fixed, 2),
+                         "steady_docs_per_s": round((len(docs) - SMALL) / max(total - fixed, 1e-9), 3),
+                         "output_sha256": digest, "identical_to_local": digest == reference})
+            print(f"{name}: {total:.1f} s", file=sys.stderr, flush=True)
+    local = rows[0]["steady_docs_per_s"]
+    for r in rows:
+        r["vs_local_steady"] = round(r["steady_docs_per_s"] / local, 3)
+    result = {"cpu": cpu_model(), "docs": len(docs), "chars": sum(map(len, docs)),
+              "date": time.strftime("%Y-%m-%d"), "command": "python bench/distributed.py"
+              + (f" --docs {args.docs}" if args.docs else ""), "rows": rows,
+              "note": "wall time of the CLI in a fresh process; steady = (docs - 5) / (time - time on 5 docs)"}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
+    print(f"{result['cpu']}; {len(docs)} documents; {result['command']}")
+    print("| row | wall s | docs/s | fixed cost s | steady docs/s | vs local (steady) | output = local |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['row']} | {r['seconds']:.1f} | {r['docs_per_s']:.2f} | {r['fixed_seconds']:.1f} | "
+              f"{r['steady_docs_per_s']:.2f} | {r['vs_local_steady']:.2f} | {'yes' if r['identical_to_local'] else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()
