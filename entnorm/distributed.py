@@ -285,9 +285,13 @@ def start(workers: int | None = None, address: str | None = None, **kwargs) -> N
     else:
         cpus = int(os.environ.get(CPUS_ENV) or os.cpu_count() or 1)
         ray.init(num_cpus=cpus, **opts)
+    import logging
+
     ctx = ray.data.DataContext.get_current()
-    ctx.enable_progress_bars = False
+    ctx.enable_progress_bars = False  # entnorm's own progress line instead
     ctx.print_on_execution_start = False
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def run_cli(args, t0: float) -> int:

@@ -5,8 +5,10 @@ import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -169,7 +171,8 @@ def test_ner_output_is_the_local_engines(ray_local, tmp_path):
 def test_cli_two_workers_on_two_cpus(tmp_path, gaz, two_files, expected):
     """A fresh local Ray from the CLI (its own process): --workers 2 on a 2-CPU Ray finishes (does not starve
     its own tasks), writes a directory of parts with a manifest, and equals the local engine's file output."""
-    env = dict(cli_env(), RAY_AUTH_MODE="disabled", RAY_TMPDIR=str(tmp_path))
+    ray_tmp = tempfile.mkdtemp(prefix="entnorm-ray-", dir="/tmp")  # short: Ray's socket paths are limited
+    env = dict(cli_env(), RAY_AUTH_MODE="disabled", RAY_TMPDIR=ray_tmp)
     env.pop("ENTNORM_RAY_PIDS", None)
     common = [*two_files, "--link-only", "--gazetteer", gaz, "--batch-size", "7", "--quiet"]
     local = run_cli("annotate", *common, "-o", tmp_path / "local.jsonl", timeout=200)
@@ -180,8 +183,10 @@ def test_cli_two_workers_on_two_cpus(tmp_path, gaz, two_files, expected):
                           env=dict(env, ENTNORM_RAY_CPUS="2"), timeout=200)
     assert local.returncode == proc.returncode == 1, proc.stderr.decode()[-3000:]  # bad lines: exit 1
     assert proc.stdout == b""
+    assert (tmp_path / "out" / "manifest.json").is_file(), (sorted(tmp_path.rglob("*"))[:20], proc.stderr.decode()[-2000:])
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     parts = b"".join((tmp_path / "out" / p["name"]).read_bytes() for p in manifest["parts"])
     assert parts == (tmp_path / "local.jsonl").read_bytes() == expected[7][0]
     assert manifest["records"] == parts.count(b"\n")
     assert not [f for f in tmp_path.iterdir() if f.name.startswith(".")]  # no temp output left
+    shutil.rmtree(ray_tmp, ignore_errors=True)
