@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 
 from . import __version__
-from .jsonl import Inputs, encode, expand_inputs, open_output, output_is_directory
+from .jsonl import Inputs, encode, expand_inputs, open_output
 from .ner.precision import PRECISIONS
 from .stream import Stats, StrictStop, annotate_stream
 
@@ -88,8 +88,10 @@ def run_annotate(args) -> int:
     if args.output != "-" and not target.resolve().parent.is_dir():
         raise Fatal(f"output directory {target.resolve().parent} does not exist")
     if args.engine == "ray":
-        from .distributed import run_cli
-
+        try:
+            from .distributed import run_cli
+        except ImportError as e:
+            raise Fatal(f"--engine ray needs Ray: pip install 'entnorm[ray]' ({e})") from e
         return run_cli(args, t0)
     try:
         source = Inputs(args.inputs, args.text_field, args.link_only)
@@ -116,7 +118,7 @@ def output(args):
     """The atomic output: a file, or a directory of part files with a manifest naming the inputs."""
     try:
         return open_output(args.output, manifest={"entnorm": __version__, "engine": args.engine,
-                                                  "inputs": [str(Path(p).resolve()) for p in args.inputs]})
+                                                  "inputs": [p if p == "-" else str(Path(p).resolve()) for p in args.inputs]})
     except FileExistsError as e:
         raise Fatal(str(e)) from e
 

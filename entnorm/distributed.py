@@ -28,6 +28,7 @@ import pickle
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import ray
@@ -307,7 +308,7 @@ def run_cli(args, t0: float) -> int:
     counts: dict = {}
     try:
         ds = read_jsonl(args.inputs, args.batch_size, args.text_field, args.link_only, counts=counts)
-    except (OSError, EOFError, ValueError) as e:
+    except (OSError, EOFError, ValueError, zlib.error) as e:
         raise Fatal(f"cannot read the input: {e}") from e
     total = _Total(counts["records"])
     progress = Progress(total, sys.stderr.isatty() and not args.quiet)
@@ -328,9 +329,11 @@ def run_cli(args, t0: float) -> int:
     except StrictStop as e:
         progress.close()
         raise strict_stop(e) from e
-    except ray.exceptions.RayError as e:
+    except Fatal:
+        raise
+    except Exception as e:  # a batch that keeps failing, an actor that cannot load the pipeline, a lost node
         progress.close()
-        raise Fatal(f"the Ray run failed (no output written): {type(e).__name__}: {e}") from e
+        raise Fatal(f"the Ray run failed (no output written): {type(e).__name__}: {str(e)[-2000:]}") from e
     progress.close()
     if not args.quiet:
         summary(stats, counts["blank"], time.monotonic() - t0)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import entnorm
 from entnorm import distributed
 from entnorm.jsonl import Inputs, encode
-from entnorm.stream import Stats, annotate_stream
+from entnorm.stream import Stats, StrictStop, annotate_stream
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from annotate_support import GAZETTEER, NIL_NAMES, cli_env, needs_model, run_cli, write_gazetteer  # noqa: E402
@@ -190,3 +190,20 @@ def test_cli_two_workers_on_two_cpus(tmp_path, gaz, two_files, expected):
     assert manifest["records"] == parts.count(b"\n")
     assert not [f for f in tmp_path.iterdir() if f.name.startswith(".")]  # no temp output left
     shutil.rmtree(ray_tmp, ignore_errors=True)
+
+
+def test_strict_stops_at_the_first_failure_in_input_order(ray_local, gaz, two_files):
+    ds = distributed.read_jsonl(two_files, 7, link_only=True)
+    with pytest.raises(StrictStop) as stop:
+        distributed.annotate_dataset(ds, workers=2, load_kwargs={"gazetteer": [str(gaz)], "ner": False},
+                                     link_only=True, strict=True)
+    raw = Path(two_files[0]).read_bytes().split(b"\n")
+    first_bad = next(n for n, line in enumerate(raw, 1) if line + b"\n" in BAD and line.strip())
+    assert (stop.value.source, stop.value.line) == (two_files[0], first_bad)
+
+
+def test_a_pipeline_that_cannot_load_fails_the_run_instead_of_retrying_forever(ray_local, two_files, tmp_path):
+    ds = distributed.read_jsonl(two_files, 64, link_only=True)
+    with pytest.raises(Exception, match="missing"):
+        distributed.annotate_dataset(ds, workers=1, link_only=True,
+                                     load_kwargs={"gazetteer": [str(tmp_path / "missing.yaml")], "ner": False})
