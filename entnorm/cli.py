@@ -87,6 +87,7 @@ def run_annotate(args) -> int:
     target = Path(args.output.rstrip("/") or args.output)
     if args.output != "-" and not target.resolve().parent.is_dir():
         raise Fatal(f"output directory {target.resolve().parent} does not exist")
+    output(args)  # checks a directory output is new or empty, before anything is loaded
     if args.engine == "ray":
         try:
             from .distributed import run_cli

@@ -338,10 +338,14 @@ class AtomicDirectory:
         self.target = Path(self.name.rstrip("/" + os.sep) or self.name)
         self.part_records, self.manifest = part_records, dict(manifest or {})
         self.parts: list[dict] = []
+        self._check()
 
-    def __enter__(self):
+    def _check(self) -> None:
         if self.target.exists() and (not self.target.is_dir() or any(self.target.iterdir())):
             raise FileExistsError(f"{self.target} exists and is not an empty directory")
+
+    def __enter__(self):
+        self._check()
         self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent))
         self._fh, self._n = None, 0
         return self
