@@ -7,7 +7,9 @@ plus the seed articles), written as JSONL. Rows, each the real CLI in a fresh su
   ray, 2 workers  `... --engine ray --workers 2` (two actors, the cores split between them)
 Each row runs twice: on the corpus and on its first 5 documents; the difference is the steady-state rate
 (docs/s without the fixed cost: interpreter, model load, Ray start), the small run is the fixed cost.
-Every row's output must be byte-identical to the local engine's (checked; the table says so).
+Every row's output must be byte-identical to the local engine's (checked; the table says so). `--repeat N`
+runs the rows round-robin N times and reports each row's median, so that a load that changes slowly (a shared
+machine) weighs on every row alike.
 Writes `bench/results/distributed.json`.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,8 +49,10 @@ def run(src: Path, out: Path, extra: list[str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, help="first N documents of the corpus (default: all)")
+    ap.add_argument("--repeat", type=int, default=1, help="rounds over the rows (median per row; default 1)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "distributed.json"))
     args = ap.parse_args()
+    load_start = os.getloadavg()
     docs = corpus(args.docs)
     with tempfile.TemporaryDirectory(prefix="entnorm-bench-") as tmp:
         tmp = Path(tmp)
@@ -55,23 +60,33 @@ def main() -> None:
         lines = [json.dumps({"n": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(docs)]
         full.write_text("".join(lines), encoding="utf-8")
         small.write_text("".join(lines[:SMALL]), encoding="utf-8")
-        rows, reference = [], None
+        times = {name: [] for name, _ in ROWS}
+        digests = {}
+        for _ in range(args.repeat):
+            for name, extra in ROWS:
+                fixed = run(small, tmp / "small-out.jsonl", extra)
+                total = run(full, tmp / "out.jsonl", extra)
+                digests.setdefault(name, set()).add(hashlib.sha256((tmp / "out.jsonl").read_bytes()).hexdigest())
+                times[name].append((total, fixed))
+                print(f"{name}: {total:.1f} s (5 docs: {fixed:.1f} s)", file=sys.stderr, flush=True)
+        reference = digests[ROWS[0][0]]
+        rows = []
         for name, extra in ROWS:
-            fixed = run(small, tmp / "small-out.jsonl", extra)
-            total = run(full, tmp / "out.jsonl", extra)
-            digest = hashlib.sha256((tmp / "out.jsonl").read_bytes()).hexdigest()
-            reference = reference or digest
+            total = statistics.median(t for t, _ in times[name])
+            fixed = statistics.median(f for _, f in times[name])
             rows.append({"row": name, "args": extra, "seconds": round(total, 2), "docs_per_s": round(len(docs) / total, 3),
                          "fixed_seconds": round(fixed, 2),
                          "steady_docs_per_s": round((len(docs) - SMALL) / max(total - fixed, 1e-9), 3),
-                         "output_sha256": digest, "identical_to_local": digest == reference})
-            print(f"{name}: {total:.1f} s", file=sys.stderr, flush=True)
+                         "runs": [[round(t, 2), round(f, 2)] for t, f in times[name]],
+                         "output_sha256": sorted(digests[name]),
+                         "identical_to_local": digests[name] == reference and len(reference) == 1})
     local = rows[0]["steady_docs_per_s"]
     for r in rows:
         r["vs_local_steady"] = round(r["steady_docs_per_s"] / local, 3)
     result = {"cpu": cpu_model(), "docs": len(docs), "chars": sum(map(len, docs)),
               "date": time.strftime("%Y-%m-%d"), "command": "python bench/distributed.py"
-              + (f" --docs {args.docs}" if args.docs else ""), "rows": rows,
+              + (f" --docs {args.docs}" if args.docs else "") + (f" --repeat {args.repeat}" if args.repeat > 1 else ""),
+              "load_average_at_start": load_start, "load_average_at_end": os.getloadavg(), "rows": rows,
               "note": "wall time of the CLI in a fresh process; steady = (docs - 5) / (time - time on 5 docs)"}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
