@@ -199,10 +199,14 @@ def resources(workers: int | None) -> tuple[int, int, float]:
     holding all CPUs starves those tasks and Ray waits forever (ray #44687; a `repartition` upstream of a pool
     asking 0.75 of 2 CPUs per actor hung here). The logical CPUs are bookkeeping: the threads do the work."""
     total = float(ray.cluster_resources().get("CPU", 1))
+    node = max([n["Resources"].get("CPU", 0.0) for n in ray.nodes() if n.get("Alive")] or [total])
     workers = workers or max(1, int(total // 2))
-    threads = max(1, int(total // workers))
-    free = 1.0 if total >= 2 else total / 2
-    return workers, threads, round(max(0.01, min(threads, (total - free) / workers)), 3)
+    threads = max(1, int(min(total // workers, node)))  # an actor lives on one node
+
+    def keep(cpus: float) -> float:
+        return cpus - (1.0 if cpus >= 2 else cpus / 2)
+
+    return workers, threads, round(max(0.01, min(threads, keep(total) / workers, keep(node))), 3)
 
 
 def annotate_dataset(ds: "ray.data.Dataset", *, workers: int | None = None, load_kwargs: dict | None = None,
