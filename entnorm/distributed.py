@@ -39,6 +39,7 @@ from .stream import (MAX_BATCH_CHARS, Stats, StrictStop, annotate_batch, batches
                      output_object)
 
 CPUS_ENV = "ENTNORM_RAY_CPUS"  # CPUs of the local Ray the CLI starts (default: this machine's)
+NICE_ENV = "ENTNORM_RAY_NICENESS"  # the local Ray's worker niceness (default: Ray's, 15)
 PIDS_ENV = "ENTNORM_RAY_PIDS"  # tests: a directory where each pass-1 actor writes a file named by its pid
 
 
@@ -289,6 +290,8 @@ def start(workers: int | None = None, address: str | None = None, **kwargs) -> N
         ray.init(address=address, **opts)
     else:
         cpus = int(os.environ.get(CPUS_ENV) or os.cpu_count() or 1)
+        if os.environ.get(NICE_ENV):  # Ray starts its workers at nice 15: they lose to any busy process
+            opts.setdefault("_system_config", {})["worker_niceness"] = int(os.environ[NICE_ENV])
         ray.init(num_cpus=cpus, **opts)
     import logging
 
