@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 
 from . import __version__
-from .jsonl import AtomicOutput, Input, encode
+from .jsonl import Inputs, encode, expand_inputs, open_output
 from .ner.precision import PRECISIONS
 from .stream import Stats, StrictStop, annotate_stream
 
@@ -32,7 +32,7 @@ class Fatal(Exception):
 class Progress:
     """One self-overwriting line on stderr: records, records/s and, when the input size is known, % and ETA."""
 
-    def __init__(self, source: Input, enabled: bool):
+    def __init__(self, source, enabled: bool):
         self.source, self.enabled = source, enabled
         self.t0 = self.last = time.monotonic()
 
@@ -55,7 +55,7 @@ class Progress:
             sys.stderr.flush()
 
 
-def read(source: Input):
+def read(source: Inputs):
     """The input's records; a read error (corrupt or truncated gzip, unreadable device) is fatal."""
     try:
         yield from source
@@ -66,7 +66,7 @@ def read(source: Input):
 def load_pipeline(args):
     from .pipeline import load
 
-    if args.workers and not args.link_only:
+    if args.workers and not args.link_only and args.engine == "local":
         import torch
 
         torch.set_num_threads(args.workers)  # intra-op threads of the NER model, the heavy stage
@@ -80,15 +80,27 @@ def load_pipeline(args):
 
 def run_annotate(args) -> int:
     t0 = time.monotonic()
-    if args.output != "-" and not Path(args.output).resolve().parent.is_dir():
-        raise Fatal(f"output directory {Path(args.output).resolve().parent} does not exist")
     try:
-        source = Input(args.input, args.text_field, args.link_only)
+        args.inputs = expand_inputs(args.input)
+    except (OSError, ValueError) as e:
+        raise Fatal(f"cannot read {e}") from e
+    target = Path(args.output.rstrip("/") or args.output)
+    if args.output != "-" and not target.resolve().parent.is_dir():
+        raise Fatal(f"output directory {target.resolve().parent} does not exist")
+    output(args)  # checks a directory output is new or empty, before anything is loaded
+    if args.engine == "ray":
+        try:
+            from .distributed import run_cli
+        except ImportError as e:
+            raise Fatal(f"--engine ray needs Ray: pip install 'entnorm[ray]' ({e})") from e
+        return run_cli(args, t0)
+    try:
+        source = Inputs(args.inputs, args.text_field, args.link_only)
     except OSError as e:
-        raise Fatal(f"cannot read {args.input}: {e.strerror or e}") from e
+        raise Fatal(f"cannot read {e.filename or args.inputs[0]}: {e.strerror or e}") from e
     nlp = load_pipeline(args)
-    scratch_dir = None if args.output == "-" else Path(args.output).resolve().parent
-    with source, AtomicOutput(args.output) as out:
+    scratch_dir = None if args.output == "-" else target.resolve().parent
+    with source, output(args) as out:
         progress = Progress(source, sys.stderr.isatty() and not args.quiet)
         try:
             stats = annotate_stream(nlp, read(source), lambda obj: out.write(encode(obj)),
@@ -96,17 +108,31 @@ def run_annotate(args) -> int:
                                     on_batch=progress.update)
         except StrictStop as e:
             progress.close()
-            raise Fatal(f"line {e.line}: {e.reason} (--strict: stopped, no output written)") from e
+            raise strict_stop(e) from e
         progress.close()
     if not args.quiet:
-        summary(stats, source, time.monotonic() - t0)
+        summary(stats, source.blank, time.monotonic() - t0)
     return 1 if stats.failed else 0
 
 
-def summary(stats: Stats, source: Input, seconds: float) -> None:
+def output(args):
+    """The atomic output: a file, or a directory of part files with a manifest naming the inputs."""
+    try:
+        return open_output(args.output, manifest={"entnorm": __version__, "engine": args.engine,
+                                                  "inputs": [p if p == "-" else str(Path(p).resolve()) for p in args.inputs]})
+    except FileExistsError as e:
+        raise Fatal(str(e)) from e
+
+
+def strict_stop(e: StrictStop) -> Fatal:
+    return Fatal(f"{e.source + ' ' if e.source else ''}line {e.line}: {e.reason} (--strict: stopped, "
+                 f"no output written)")
+
+
+def summary(stats: Stats, blank: int, seconds: float) -> None:
     rate = stats.records / seconds if seconds > 0 else 0.0
     lines = [f"{PROG} annotate: {stats.records:,} records in {seconds:,.1f} s ({rate:,.1f} rec/s), "
-             f"{stats.failed:,} failed, {source.blank:,} blank lines skipped",
+             f"{stats.failed:,} failed, {blank:,} blank lines skipped",
              f"  entities: {stats.entities:,} ({stats.linked:,} linked to the gazetteer, {stats.nil:,} NIL "
              f"-> {stats.nil_ids:,} NIL ids across the run)"]
     lines += [f"  failed: {example}" for example in stats.examples]
@@ -164,9 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "for stdin/stdout). Output: each input object with every field kept plus 'entities'; a "
                        "record that cannot be annotated gets 'error': {line, reason} instead. Exit status 0 = all "
                        "annotated, 1 = some records failed, 2 = usage/fatal error or --strict stop.")
-    a.add_argument("input", metavar="INPUT", help="JSONL file (.jsonl, .jsonl.gz) or '-' for stdin")
+    a.add_argument("input", metavar="INPUT", nargs="+",
+                   help="JSONL file (.jsonl, .jsonl.gz), a directory of them, a glob, or '-' for stdin; several "
+                   "are read in order as one corpus (error records then name their file)")
     a.add_argument("-o", "--output", default="-", metavar="OUTPUT",
-                   help="output file, written atomically; gzip if it ends in .gz (default: stdout)")
+                   help="output file, written atomically; gzip if it ends in .gz (default: stdout); a directory "
+                   "(ending in '/', or existing and empty) gets part files and manifest.json")
     a.add_argument("--text-field", default="text", metavar="NAME", help="field holding the text (default: text)")
     a.add_argument("--link-only", action="store_true",
                    help="no NER: link the spans in each record's 'entities' ({start, end, label})")
@@ -180,9 +209,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="NER compute precision (default: auto = $ENTNORM_PRECISION, else bf16 where the CPU has "
                    "native bf16, else fp32; int8 is opt-in)")
     a.add_argument("--batch-size", type=positive_int, default=64, metavar="N", help="records per batch (default 64)")
+    a.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local (default): this process; ray: Ray Data actors, same output (pip install "
+                   "'entnorm[ray]'; docs/distributed.md)")
     a.add_argument("--workers", type=positive_int, metavar="N",
-                   help="CPU threads for the NER model (torch intra-op threads; default: torch's choice). "
-                   "Linking runs in one thread; no effect with --link-only")
+                   help="local engine: CPU threads for the NER model (torch intra-op threads; default: torch's "
+                   "choice; linking runs in one thread; no effect with --link-only). ray engine: N actors, "
+                   "each holding the model and knowledge base once (default: 1 per 2 CPUs of the cluster)")
+    a.add_argument("--address", metavar="ADDR",
+                   help="ray engine: join this Ray cluster (host:port or 'auto'); default: start a local Ray "
+                   "with the workers' processes")
     a.add_argument("--quiet", action="store_true", help="no progress bar and no summary on stderr")
     a.add_argument("--strict", action="store_true",
                    help="stop at the first record that fails (exit 2, no output written)")

@@ -50,6 +50,7 @@ class Record:
     text: str | None = None   # the text to annotate (None when the record failed to parse)
     spans: list | None = None  # given entities (link-only mode)
     error: str | None = None  # why this record cannot be annotated
+    source: str | None = None  # the input file, when a run reads several (it then names it in errors)
 
     def item(self) -> str | dict:
         """What `Pipeline.pipe` takes for this record."""
@@ -62,8 +63,12 @@ class Record:
     def failed(self, reason: str | None = None) -> dict:
         """The input object (or `{"_raw": line}`) plus `error: {line, reason}`; `error` is a reserved field."""
         base = dict(self.obj) if self.obj is not None else {"_raw": self.raw}
-        base["error"] = {"line": self.line, "reason": reason or self.error or "unknown error"}
+        where = {"file": self.source} if self.source is not None else {}
+        base["error"] = {**where, "line": self.line, "reason": reason or self.error or "unknown error"}
         return base
+
+    def where(self) -> str:
+        return f"{self.source + ' ' if self.source is not None else ''}line {self.line}"
 
 
 def parse_line(data: bytes, number: int, text_field: str = "text", link_only: bool = False) -> Record | None:
@@ -126,8 +131,10 @@ class Input:
     """A JSONL source: a path, or `-` for stdin. Iterate for Records; `blank` counts skipped blank lines;
     `size` (bytes on disk, None for pipes) and `position()` (bytes consumed so far) drive the progress ETA."""
 
-    def __init__(self, path: str | Path, text_field: str = "text", link_only: bool = False):
+    def __init__(self, path: str | Path, text_field: str = "text", link_only: bool = False,
+                 source: str | None = None):
         self.name = str(path)
+        self.source = source  # set on every record (errors name the file): when a run reads several
         self.text_field, self.link_only = text_field, link_only
         self._owned = self.name != "-"
         self._raw: BinaryIO = open(path, "rb") if self._owned else sys.stdin.buffer
@@ -137,8 +144,10 @@ class Input:
         self._stream: BinaryIO = self._raw
         if self._raw.peek(2)[:2] == GZIP_MAGIC:
             self._stream = gzip.GzipFile(fileobj=self._raw, mode="rb")
+        self.compressed = self._stream is not self._raw
         self.blank = 0
         self.lines = 0
+        self.span = (0, 0)  # the current line's [start, end) offsets in the (decompressed) stream
 
     def _size(self) -> int | None:
         try:
@@ -153,13 +162,22 @@ class Input:
         except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
             return None
 
-    def __iter__(self) -> Iterator[Record]:
+    def numbered(self) -> Iterator[tuple[int, int, bytes]]:
+        """(line number, offset of the line in the (decompressed) stream, the line's bytes) per physical line."""
+        offset = 0
         for data in self._stream:
             self.lines += 1
-            rec = parse_line(data, self.lines, self.text_field, self.link_only)
+            self.span = (offset, offset + len(data))
+            yield self.lines, offset, data
+            offset += len(data)
+
+    def __iter__(self) -> Iterator[Record]:
+        for number, _, data in self.numbered():
+            rec = parse_line(data, number, self.text_field, self.link_only)
             if rec is None:
                 self.blank += 1
             else:
+                rec.source = self.source
                 yield rec
 
     def close(self) -> None:
@@ -173,6 +191,92 @@ class Input:
 
     def __exit__(self, *exc):
         self.close()
+
+
+INPUT_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+
+def expand_inputs(inputs: list[str]) -> list[str]:
+    """INPUT arguments -> input files, in order: a file as is (`-` = stdin, alone), a directory's `*.jsonl` and
+    `*.jsonl.gz` files (sorted by name), a glob's matches (sorted). Raises FileNotFoundError for an argument
+    that names nothing, ValueError for `-` among others."""
+    import glob
+
+    files = []
+    for arg in inputs:
+        path = Path(arg)
+        if arg == "-" or path.is_file():
+            files.append(arg)
+        elif path.is_dir():
+            found = sorted(str(f) for f in path.iterdir() if f.is_file() and f.name.endswith(INPUT_SUFFIXES))
+            if not found:
+                raise FileNotFoundError(f"{arg}: a directory without .jsonl or .jsonl.gz files")
+            files += found
+        elif glob.has_magic(arg) and (found := sorted(f for f in glob.glob(arg) if Path(f).is_file())):
+            files += found
+        else:
+            raise FileNotFoundError(f"{arg}: no such file, directory or matching files")
+    if "-" in files and len(files) > 1:
+        raise ValueError("'-' (stdin) cannot be combined with other inputs")
+    return files
+
+
+class Inputs:
+    """Several JSONL files read as one stream of Records (each names its file when there are several): what
+    `Input` is for one file, with `blank`, `lines`, `size` and `position()` summed over the files."""
+
+    def __init__(self, paths: list[str], text_field: str = "text", link_only: bool = False):
+        self.paths, self.text_field, self.link_only = list(paths), text_field, link_only
+        self.name = self.paths[0] if len(self.paths) == 1 else f"{len(self.paths)} files"
+        self.several = len(self.paths) > 1
+        self._done: list[Input] = []
+        self.current = Input(self.paths[0], text_field, link_only, self.paths[0] if self.several else None)
+        sizes = [self.current.size] + [os.path.getsize(p) for p in self.paths[1:]]
+        self.size = None if None in sizes else sum(sizes)
+        self._before = 0  # bytes of the files already read
+
+    @property
+    def blank(self) -> int:
+        return sum(i.blank for i in self._done) + self.current.blank
+
+    @property
+    def lines(self) -> int:
+        return self.current.lines
+
+    def position(self) -> int | None:
+        pos = self.current.position()
+        return None if pos is None else self._before + pos
+
+    def __iter__(self) -> Iterator[Record]:
+        for n, path in enumerate(self.paths):
+            if n:
+                self._before += self.current.size or 0
+                self.current.close()
+                self._done.append(self.current)
+                self.name = path
+                self.current = Input(path, self.text_field, self.link_only, path)
+            else:
+                self.name = path if self.several else self.name
+            yield from self.current
+
+    def close(self) -> None:
+        self.current.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def output_is_directory(name: str) -> bool:
+    """OUTPUT names a directory of part files when it ends in `/` or is an existing directory."""
+    return name != "-" and (name.endswith(("/", os.sep)) or Path(name).is_dir())
+
+
+def open_output(name: str, part_records: int = 100_000, manifest: dict | None = None):
+    """`AtomicOutput` for a file (or `-`), `AtomicDirectory` for a directory (`output_is_directory`)."""
+    return AtomicDirectory(name, part_records, manifest) if output_is_directory(name) else AtomicOutput(name)
 
 
 class AtomicOutput:
@@ -219,4 +323,70 @@ class AtomicOutput:
                 self._fh.close()
             if self._tmp.exists():
                 self._tmp.unlink()
+        return False
+
+
+class AtomicDirectory:
+    """`with AtomicDirectory(dir) as out: out.write(line_bytes)`: part files `part-00000.jsonl`, ... of
+    `part_records` lines each, and `manifest.json` (parts in order with their line counts, bytes and sha256,
+    plus `manifest`'s fields), written into a temp directory next to the target and renamed into place only
+    when the block completes — so a directory with a manifest is always complete. The target must not exist
+    or be an empty directory."""
+
+    def __init__(self, path: str | Path, part_records: int = 100_000, manifest: dict | None = None):
+        self.name = str(path)
+        self.target = Path(self.name.rstrip("/" + os.sep) or self.name)
+        self.part_records, self.manifest = part_records, dict(manifest or {})
+        self.parts: list[dict] = []
+        self._check()
+
+    def _check(self) -> None:
+        if self.target.exists() and (not self.target.is_dir() or any(self.target.iterdir())):
+            raise FileExistsError(f"{self.target} exists and is not an empty directory")
+
+    def __enter__(self):
+        self._check()
+        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent))
+        self._fh, self._n = None, 0
+        return self
+
+    def _close_part(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self.parts[-1].update(records=self._n, sha256=self._hash.hexdigest(),
+                                  bytes=(self._tmp / self.parts[-1]["name"]).stat().st_size)
+            self._fh = None
+
+    def write(self, line: bytes) -> None:
+        import hashlib
+
+        if self._fh is None or self._n >= self.part_records:
+            self._close_part()
+            self.parts.append({"name": f"part-{len(self.parts):05d}.jsonl"})
+            self._fh, self._n, self._hash = open(self._tmp / self.parts[-1]["name"], "wb"), 0, hashlib.sha256()
+        self._fh.write(line)
+        self._hash.update(line)
+        self._n += 1
+
+    def __exit__(self, exc_type, exc, tb):
+        import shutil
+
+        try:
+            if exc_type is None:
+                self._close_part()
+                manifest = {**self.manifest, "records": sum(p["records"] for p in self.parts), "parts": self.parts}
+                (self._tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self._tmp, 0o777 & ~umask)  # mkdtemp makes 0700; give the usual mode
+                if self.target.is_dir():
+                    self.target.rmdir()  # empty (checked on entry)
+                os.replace(self._tmp, self.target)
+        finally:
+            if self._fh is not None:
+                self._fh.close()
+            if self._tmp.exists():
+                shutil.rmtree(self._tmp)
         return False

@@ -28,11 +28,11 @@ MAX_BATCH_CHARS = 1_000_000  # a batch closes early past this much text, so a fe
 
 
 class StrictStop(Exception):
-    """`strict=True` and a record failed: `.line`, `.reason`."""
+    """`strict=True` and a record failed: `.line`, `.reason` (and `.source`, the input file when several)."""
 
-    def __init__(self, line: int, reason: str):
-        super().__init__(f"line {line}: {reason}")
-        self.line, self.reason = line, reason
+    def __init__(self, line: int, reason: str, source: str | None = None):
+        super().__init__(f"{source + ' ' if source else ''}line {line}: {reason}")
+        self.line, self.reason, self.source = line, reason, source
 
 
 @dataclass
@@ -44,6 +44,15 @@ class Stats:
     nil: int = 0
     nil_ids: int = 0
     examples: list = field(default_factory=list)  # first failures: "line N: reason"
+
+    def add(self, other: "Stats") -> "Stats":
+        """Pass-1 counts of another part of the corpus (the distributed engine's batches, in input order)."""
+        self.records += other.records
+        self.failed += other.failed
+        self.entities += other.entities
+        self.nil += other.nil
+        self.examples = (self.examples + other.examples)[:3]
+        return self
 
 
 def as_records(items: Iterable, text_field: str = "text", link_only: bool = False):
@@ -58,9 +67,14 @@ def as_records(items: Iterable, text_field: str = "text", link_only: bool = Fals
 
 
 def batches(records: Iterable[Record], size: int, max_chars: int = MAX_BATCH_CHARS):
-    """Records in batches of `size`, or fewer when their texts exceed `max_chars`."""
+    """Records in batches of `size`, or fewer when their texts exceed `max_chars` or the next record comes from
+    another input file. Both engines batch with this (the NER output depends on a batch's company, so the
+    distributed engine reproduces these batches exactly: entnorm/distributed.py)."""
     batch, chars = [], 0
     for rec in records:
+        if batch and rec.source != batch[-1].source:  # a batch never spans two input files
+            yield batch
+            batch, chars = [], 0
         batch.append(rec)
         chars += len(rec.text or "")
         if len(batch) >= size or chars >= max_chars:
@@ -96,6 +110,45 @@ def annotate_batch(nlp, records: list[Record]) -> list:
     return out
 
 
+def observe_batch(records: list[Record], results: list, nil: CorpusNil, stats: Stats,
+                  strict: bool = False) -> list[tuple]:
+    """Pass 1 for one annotated batch (`annotate_batch`'s results): count the records, failures and NIL
+    mentions into `stats` and `nil`, and return per record what pass 2 needs, slimmed: (error output object,
+    None) or (Record without its raw line, Doc without its text and knowledge-base records)."""
+    out = []
+    for rec, result in zip(records, results):
+        stats.records += 1
+        if isinstance(result, str):
+            stats.failed += 1
+            if strict:
+                raise StrictStop(rec.line, result, rec.source)
+            if len(stats.examples) < 3:
+                stats.examples.append(f"{rec.where()}: {result}")
+            out.append((rec.failed(result), None))
+            continue
+        stats.nil += nil.observe(result)
+        stats.entities += len(result.spans)
+        result.text = ""  # the record keeps the text; pass 2 need not hold it twice
+        for span in result.spans:
+            span.link.entity = None  # nor the knowledge-base records
+        out.append((Record(rec.line, "", rec.obj), result))
+    return out
+
+
+def finish_nil(nil: CorpusNil, stats: Stats) -> CorpusNil:
+    """Between the passes: cluster the NIL keys observed over the whole corpus, complete `stats`."""
+    nil.finish()
+    stats.nil -= nil.n_relinked
+    stats.nil_ids, stats.linked = nil.n_ids, stats.entities - stats.nil
+    return nil
+
+
+def output_object(item: tuple, nil: CorpusNil) -> dict:
+    """Pass 2 for one record: `observe_batch`'s item -> the output object, NIL IDs rewritten corpus-wide."""
+    rec, doc = item
+    return rec if doc is None else rec.annotated([s.to_dict() for s in nil.rewrite(doc).spans])
+
+
 def annotate_stream(nlp, records: Iterable, sink: Callable[[dict], None], *, batch_size: int = 64,
                     text_field: str = "text", link_only: bool = False, strict: bool = False,
                     scratch_dir: str | Path | None = None,
@@ -107,29 +160,12 @@ def annotate_stream(nlp, records: Iterable, sink: Callable[[dict], None], *, bat
     stats, nil = Stats(), CorpusNil()
     with tempfile.TemporaryFile(dir=scratch_dir, prefix=".entnorm-") as scratch:
         for batch in batches(as_records(records, text_field, link_only), batch_size):
-            for rec, result in zip(batch, annotate_batch(nlp, batch)):
-                stats.records += 1
-                if isinstance(result, str):
-                    stats.failed += 1
-                    if strict:
-                        raise StrictStop(rec.line, result)
-                    if len(stats.examples) < 3:
-                        stats.examples.append(f"line {rec.line}: {result}")
-                    pickle.dump((rec.failed(result), None), scratch, protocol=pickle.HIGHEST_PROTOCOL)
-                    continue
-                stats.nil += nil.observe(result)
-                stats.entities += len(result.spans)
-                result.text = ""  # the record keeps the text; the scratch file need not hold it twice
-                for span in result.spans:
-                    span.link.entity = None  # nor the knowledge-base records
-                pickle.dump((Record(rec.line, "", rec.obj), result), scratch, protocol=pickle.HIGHEST_PROTOCOL)
+            for item in observe_batch(batch, annotate_batch(nlp, batch), nil, stats, strict):
+                pickle.dump(item, scratch, protocol=pickle.HIGHEST_PROTOCOL)
             if on_batch:
                 on_batch(stats)
-        nil.finish()
-        stats.nil -= nil.n_relinked
-        stats.nil_ids, stats.linked = nil.n_ids, stats.entities - stats.nil
+        finish_nil(nil, stats)
         scratch.seek(0)
         for _ in range(stats.records):
-            rec, doc = pickle.load(scratch)
-            sink(rec if doc is None else rec.annotated([s.to_dict() for s in nil.rewrite(doc).spans]))
+            sink(output_object(pickle.load(scratch), nil))
     return stats

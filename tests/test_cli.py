@@ -228,6 +228,30 @@ def test_progress_bar_only_on_a_terminal(tmp_path, gaz):
     assert stderr_on_tty("--quiet") == ""
 
 
+def test_several_inputs_are_one_corpus_and_a_directory_output_gets_parts_and_a_manifest(tmp_path, gaz):
+    texts = ["Presiden Yoon Suk Yeol berbicara.", "Yoon Seok-yul tiba di Rusia."]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", [{"n": 0, "text": texts[0], "entities": find_spans(texts[0])}])
+    (corpus / "b.jsonl.gz").write_bytes(gzip.compress(b"\n[1]\n" + json.dumps(
+        {"n": 1, "text": texts[1], "entities": find_spans(texts[1])}).encode() + b"\n"))
+    (corpus / "notes.txt").write_text("not an input")
+    rc, _, err = annotate(corpus, "-o", f"{tmp_path}/out/", "--link-only", "--gazetteer", gaz)
+    assert rc == 1, err  # the array on line 2 of b.jsonl.gz
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["records"] == 3 and [p["name"] for p in manifest["parts"]] == ["part-00000.jsonl"]
+    assert manifest["inputs"] == [str(corpus / "a.jsonl"), str(corpus / "b.jsonl.gz")]
+    out = read_jsonl(tmp_path / "out" / "part-00000.jsonl")
+    assert out[1]["error"] == {"file": str(corpus / "b.jsonl.gz"), "line": 2,
+                               "reason": "not a JSON object (got an array)"}
+    nil = {e["id"] for r in (out[0], out[2]) for e in r["entities"] if e["label"] == "PER"}
+    assert len(nil) == 1  # one NIL person across the two files
+    rc, _, err = annotate(corpus / "a.jsonl", "-o", f"{tmp_path}/out/", "--link-only", "--gazetteer", gaz)
+    assert rc == 2 and "not an empty directory" in err  # never written over
+    rc, one, _ = annotate(corpus / "b.jsonl.gz", "--link-only", "--gazetteer", gaz)
+    assert read_jsonl(one)[0]["error"] == {"line": 2, "reason": "not a JSON object (got an array)"}  # one file
+
+
 def test_import_is_light():
     code = "import sys, entnorm; entnorm.__version__; assert 'torch' not in sys.modules; print(entnorm.__version__)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=cli_env(), cwd=PROJECT_DIR)

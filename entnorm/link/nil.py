@@ -60,11 +60,30 @@ class NilClusterer:
     def add_known(self, entity_id: str, entity_type: str, name: str, forms) -> None:
         """An entity the corpus links to the knowledge base, with the multi-word forms it goes by (its mentions
         and aliases): a lone NIL word elsewhere in the corpus may be short for it (Zulkifli, Madrid)."""
-        if entity_id not in self.known:
-            self.known[entity_id] = (entity_type, name)
+        if entity_id not in self.known or (entity_type, name) < self.known[entity_id]:
+            self.known[entity_id] = (entity_type, name)  # the least, so that observation order does not matter
         for form in forms:
             for word in _short_forms(form, entity_type):
                 self.known_words[word].add(entity_id)
+
+    def table(self) -> tuple[dict, dict, dict]:
+        """What was observed, as plain data (picklable, mergeable, independent of observation order): NIL key ->
+        {surface name: mentions}, linked entity id -> (type, name), name word -> sorted entity ids."""
+        return ({k: dict(names) for k, names in self.names.items()}, dict(self.known),
+                {w: sorted(ids) for w, ids in self.known_words.items()})
+
+    def merge(self, table: tuple[dict, dict, dict]) -> None:
+        """Add another part of the corpus's `table()`: clustering the merged table gives the IDs that observing
+        the whole corpus gives, whatever the parts and their order (the distributed engine's reduce)."""
+        names, known, words = table
+        for k, counts in names.items():
+            self.counts[k] += sum(counts.values())
+            self.names[k].update(counts)
+        for entity_id, (entity_type, name) in known.items():
+            if entity_id not in self.known or (entity_type, name) < self.known[entity_id]:
+                self.known[entity_id] = (entity_type, name)
+        for w, ids in words.items():
+            self.known_words[w].update(ids)
 
     def assign(self) -> dict[str, tuple[str, str]]:
         """nil_key -> (final id, display name) after merging close variants."""
@@ -96,7 +115,8 @@ class NilClusterer:
             clusters[root(k)].append(k)
         out = {}
         for members in clusters.values():
-            target = next((known[k] for k in members if k in known), None)
+            short = min((k for k in members if k in known), key=lambda k: (-self.counts[k], k), default=None)
+            target = known[short] if short else None  # (the most mentioned, so that order does not matter)
             if target:  # the cluster is a short form of a linked entity
                 for k in members:
                     out[k] = (target, self.known[target][1])

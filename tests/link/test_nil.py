@@ -64,3 +64,50 @@ def test_a_lone_word_is_short_for_the_one_linked_entity_of_the_corpus_that_carri
     a = c.assign()
     assert a["ORG:madrid"] == ("Q8682", "Real Madrid")
     assert a["LOC:amazon"][0].startswith("nil:") and a["PER:zulkifli"][0].startswith("nil:")
+
+
+# -- the distributed engine's reduce: merged tables of any partition cluster like one sequential pass ---------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from entnorm.link.nil import nil_key  # noqa: E402
+
+NAMES = [("PER", "Andrei Belousov"), ("PER", "Andrey Belousov"), ("PER", "Belousov"), ("PER", "Beloussov"),
+         ("PER", "Hong Min"), ("PER", "Hong Gil-dong"), ("PER", "Hong"), ("PER", "Zulkifli"),
+         ("ORG", "Badan Usaha Milik Negara"), ("ORG", "BUMN"), ("LOC", "Wolfsburg"), ("ORG", "Wolfsburg"),
+         ("ORG", "Madrid"), ("PER", "Yoon Suk Yeol"), ("PER", "Yoon Seok-yul")]
+KNOWN = [("Q1", "PER", "Zulkifli Hasan", ["Zulkifli Hasan", "Zulkifli"]), ("Q2", "ORG", "Real Madrid", ["Real Madrid"]),
+         ("Q3", "PER", "Hong Min Seo", ["Hong Min Seo"])]
+
+
+def observe(c: NilClusterer, events) -> None:
+    for kind, i in events:
+        if kind == "nil":
+            label, name = NAMES[i]
+            c.add(nil_key(label, name), name)
+        else:
+            entity_id, entity_type, name, forms = KNOWN[i]
+            c.add_known(entity_id, entity_type, name, forms)
+
+
+events = st.lists(st.tuples(st.sampled_from(["nil", "nil", "known"]), st.integers(0, 14)).map(
+    lambda e: (e[0], e[1] % (len(NAMES) if e[0] == "nil" else len(KNOWN)))), min_size=1, max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(events=events, cuts=st.lists(st.integers(0, 60), max_size=8), seed=st.randoms())
+def test_merged_tables_of_any_partition_and_order_give_the_sequential_ids(events, cuts, seed):
+    whole = NilClusterer()
+    observe(whole, events)
+    bounds = sorted({0, len(events), *(min(c, len(events)) for c in cuts)})
+    parts = []
+    for a, b in zip(bounds, bounds[1:]):
+        part = NilClusterer()
+        observe(part, events[a:b])
+        parts.append(part.table())
+    seed.shuffle(parts)  # the reduce may see the parts in any order
+    merged = NilClusterer()
+    for table in parts:
+        merged.merge(table)
+    shuffled = NilClusterer()
+    observe(shuffled, seed.sample(events, len(events)))  # and the observations in any order
+    assert merged.assign() == whole.assign() == shuffled.assign()
