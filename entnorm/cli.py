@@ -63,6 +63,12 @@ def read(source: Inputs):
         raise Fatal(f"cannot read {source.name} after line {source.lines}: {e}") from e
 
 
+def pipeline_options(args) -> dict:
+    """`entnorm.load` keyword arguments from the annotate flags (both engines)."""
+    return dict(gazetteer=args.gazetteer, model=args.model, ner=not args.link_only, precision=args.precision,
+                batch_size=args.batch_size, kb=args.kb, context_ranking=args.context_ranking or None)
+
+
 def load_pipeline(args):
     from .pipeline import load
 
@@ -71,8 +77,7 @@ def load_pipeline(args):
 
         torch.set_num_threads(args.workers)  # intra-op threads of the NER model, the heavy stage
     try:
-        return load(gazetteer=args.gazetteer, model=args.model, ner=not args.link_only, precision=args.precision,
-                    batch_size=args.batch_size, kb=args.kb)
+        return load(**pipeline_options(args))
     except Exception as e:
         hint = "" if args.link_only else " (no NER model? use --model DIR, or --link-only with given spans)"
         raise Fatal(f"cannot load the pipeline: {type(e).__name__}: {e}{hint}") from e
@@ -209,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="NER compute precision (default: auto = $ENTNORM_PRECISION, else bf16 where the CPU has "
                    "native bf16, else fp32; int8 is opt-in)")
     a.add_argument("--batch-size", type=positive_int, default=64, metavar="N", help="records per batch (default 64)")
+    a.add_argument("--context-ranking", action="store_true",
+                   help="decide competing or weak candidates by comparing the sentence with their descriptions "
+                   "(the encoder; more precise QIDs, about 2x slower without bf16; docs/linking.md)")
     a.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local (default): this process; ray: Ray Data actors, same output (pip install "
                    "'entnorm[ray]'; docs/distributed.md)")

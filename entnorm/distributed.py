@@ -304,10 +304,9 @@ def start(workers: int | None = None, address: str | None = None, **kwargs) -> N
 
 def run_cli(args, t0: float) -> int:
     """`entnorm annotate ... --engine ray` (cli.run_annotate hands over after checking the paths)."""
-    from .cli import Fatal, Progress, output, strict_stop, summary
+    from .cli import Fatal, Progress, output, pipeline_options, strict_stop, summary
 
-    load_kwargs = dict(gazetteer=args.gazetteer, model=args.model, ner=not args.link_only,
-                       precision=args.precision, batch_size=args.batch_size, kb=args.kb)
+    load_kwargs = pipeline_options(args)
     try:
         start(args.workers, args.address)
     except Exception as e:

@@ -347,3 +347,12 @@ def test_a_failing_record_does_not_fail_its_batch(tmp_path, gaz):
     else:
         assert rc == 0
         check_entities(out[1])
+
+
+def test_context_ranking_flag_reaches_load_on_both_engines():
+    from entnorm.cli import build_parser, pipeline_options
+
+    parse = build_parser().parse_args
+    assert pipeline_options(parse(["annotate", "in.jsonl", "--context-ranking"]))["context_ranking"] is True
+    # without the flag: None, so entnorm.load keeps its default (or what a saved pipeline recorded)
+    assert pipeline_options(parse(["annotate", "in.jsonl", "--link-only"]))["context_ranking"] is None
