@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import entnorm
-from entnorm import distributed
+
+pytest.importorskip("ray", reason="the ray extra is not installed (pip install -e '.[test,ray]')")
+from entnorm import distributed  # noqa: E402
 from entnorm.jsonl import Inputs, encode
 from entnorm.stream import Stats, StrictStop, annotate_stream
 
