@@ -27,17 +27,18 @@ from entnorm.link.semantic import ContextRanker  # noqa: E402
 class MemoRanker(ContextRanker):
     """Embeds each distinct text once per process (the grid re-links the same documents many times)."""
 
-    def __init__(self, kb):
-        super().__init__(kb)
+    def __init__(self, kb, max_query_tokens: int):
+        super().__init__(kb, max_query_tokens=max_query_tokens)
         self.memo: dict[str, object] = {}
 
-    def _encode(self, texts, max_tokens):
+    def encode_texts(self, texts, max_tokens):
         import numpy as np
 
-        todo = [t for t in dict.fromkeys(texts) if t not in self.memo]
+        caps = dict(zip(texts, max_tokens if isinstance(max_tokens, list) else [max_tokens] * len(texts)))
+        todo = [t for t in caps if t not in self.memo]
         if todo:
-            self.memo.update(zip(todo, super()._encode(todo, self.max_query_tokens)))
-        return np.stack([self.memo[t] for t in texts])
+            self.memo.update(zip(todo, super().encode_texts(todo, [caps[t] for t in todo])))
+        return np.stack([self.memo[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
 def floats(text: str) -> list[float]:
@@ -52,12 +53,13 @@ def main(argv=None):
     ap.add_argument("--ratio", type=floats, default=[Policy.context_ratio])
     ap.add_argument("--prior", type=floats, default=[Policy.context_prior])
     ap.add_argument("--absolute", action="store_true", help="plain cosines, not relative to the bare name")
+    ap.add_argument("--query-tokens", type=int, default=32, help="subword cap of a context window")
     ap.add_argument("--diff", action="store_true", help="list the mentions the ranker changes (first grid point)")
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args(argv)
 
     kb = load_kb()
-    ranker = MemoRanker(kb)
+    ranker = MemoRanker(kb, args.query_tokens)
     ranker.relative = not args.absolute
     documents = read_jsonl(args.realnews / "documents.jsonl")
     base = real_news(entnorm_system(Linker(kb)), args.realnews, kb)

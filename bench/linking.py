@@ -39,12 +39,13 @@ def entnorm_system(linker: Linker):
     """The library's own path: per-document links (the document's text passed, for context ranking), then
     corpus-level NIL reconciliation (`reconcile`)."""
     def run(docs: list[list[Span]], texts: list[str] | None = None) -> list[list[str]]:
-        annotated = []
-        for spans, text in zip(docs, texts or [""] * len(docs)):
-            spans = [replace(s, link=None) for s in spans]
-            for span, link in zip(spans, linker.link_document(spans, text)):
-                span.link = link
-            annotated.append(Doc(text, spans))
+        annotated = [Doc(text, [replace(s, link=None) for s in spans])
+                     for spans, text in zip(docs, texts or [""] * len(docs))]
+        for a in range(0, len(annotated), 64):  # a pipeline batch: the context ranker embeds it at once
+            batch = annotated[a : a + 64]
+            for doc, links in zip(batch, linker.link_documents([(d.spans, d.text) for d in batch])):
+                for span, link in zip(doc.spans, links):
+                    span.link = link
         return [[s.link.id for s in doc.spans] for doc in reconcile(annotated)]
     return run
 

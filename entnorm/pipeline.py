@@ -57,13 +57,9 @@ class Pipeline:
         if to_tag and self.tagger is None:
             raise ValueError("this pipeline has no NER model: pass entities to link, or load(ner=True)")
         tagged = dict(zip(to_tag, self.tagger.tag([texts[i] for i in to_tag]))) if to_tag else {}
-        docs = []
-        for i, text in enumerate(texts):
-            if given[i] is not None:
-                docs.append(self.link(Doc(text, check_spans(text, given[i]))))
-            else:
-                docs.append(self.link(Doc(text, self.complete_spans(text, tagged[i])), relabel=True))
-        return docs
+        docs = [Doc(text, check_spans(text, given[i]) if given[i] is not None else self.complete_spans(text, tagged[i]))
+                for i, text in enumerate(texts)]
+        return self.link(docs, relabel=[g is None for g in given])
 
     def complete_spans(self, text: str, found: list[Span]) -> list[Span]:
         """NER spans with hyphenated words made whole (up to the next span), plus the knowledge-base names the
@@ -78,14 +74,16 @@ class Pipeline:
         spans += spot(text, [(s.start, s.end) for s in spans], self.linker.kb)
         return sorted(spans, key=lambda s: (s.start, s.end))
 
-    def link(self, doc: Doc, relabel: bool = False) -> Doc:
-        """Link every span of `doc` (in place). `relabel`: a span found by our own NER takes its entity's type
-        (the knowledge base knows Moskow is a place even when the tagger slips); given spans keep theirs."""
-        for span, link in zip(doc.spans, self.linker.link_document(doc.spans, doc.text)):
-            span.link = link
-            if relabel and link.entity is not None:
-                span.label = link.entity.type
-        return doc
+    def link(self, docs: list[Doc], relabel: list[bool]) -> list[Doc]:
+        """Link every span of `docs` (in place), the batch at once (the context ranker embeds in full batches).
+        `relabel`: per document, whether a span takes its entity's type: spans found by our own NER do (the
+        knowledge base knows Moskow is a place even when the tagger slips); given spans keep theirs."""
+        for doc, links, retype in zip(docs, self.linker.link_documents([(d.spans, d.text) for d in docs]), relabel):
+            for span, link in zip(doc.spans, links):
+                span.link = link
+                if retype and link.entity is not None:
+                    span.label = link.entity.type
+        return docs
 
     # -- serialisation ------------------------------------------------------------------------------------
     def to_disk(self, path: str | Path) -> Path:

@@ -59,7 +59,10 @@ class Linker:
                similarity: dict[int, float] | None = None) -> Link | None:
         """The best candidate for one mention given the document's countries (share of its confident links
         in each), the entities it names in full and its context similarities; None when nothing links."""
-        ranked = self.ranked(span, countries, doc_entities, similarity)
+        return self.decide(span, self.ranked(span, countries, doc_entities, similarity))
+
+    def decide(self, span: Span, ranked: list[tuple[dict[str, float], Candidate]]) -> Link | None:
+        """The link the best of `ranked` makes, or None when nothing links."""
         if not ranked:
             return None
         (factors, best), runner_up = ranked[0], (product(ranked[1][0]) if len(ranked) > 1 else 0.0)
@@ -76,14 +79,28 @@ class Linker:
     def link_document(self, spans: list[Span], text: str | None = None) -> list[Link]:
         """One link per span: knowledge-base entity, context link, or NIL. `text`: the document the spans are
         in, for context ranking (without it, or without a ranker, names and the document decide alone)."""
-        sims = self.context_similarities(spans, text)
-        first = [self.choose(s, similarity=sims.get(i)) for i, s in enumerate(spans)]
+        return self.link_documents([(spans, text)])[0]
+
+    def link_documents(self, documents: list[tuple[list[Span], str | None]]) -> list[list[Link]]:
+        """`link_document` for a batch of documents: the context ranker embeds the whole batch's questions in
+        full encoder batches."""
+        plain = [[self.ranked(s) for s in spans] for spans, _ in documents]
+        sims = self.context_similarities(documents, plain)
+        return [self._link(spans, ranked, doc_sims) for (spans, _), ranked, doc_sims in zip(documents, plain, sims)]
+
+    def _link(self, spans: list[Span], plain: list, sims: dict[int, dict[int, float]]) -> list[Link]:
+        first = self._first_pass(spans, plain, sims)
         countries, named = self._document_context(spans, first)
         if countries or named:
             links = [self.choose(s, countries, named, sims.get(i)) for i, s in enumerate(spans)]
         else:
             links = first
         return resolve_context(spans, links, self.policy)
+
+    def _first_pass(self, spans: list[Span], plain: list, sims: dict[int, dict[int, float]]) -> list[Link | None]:
+        """Each mention on its own (no document context); the gated ones with their context similarities."""
+        return [self.choose(s, similarity=sims[i]) if i in sims else self.decide(s, plain[i])
+                for i, s in enumerate(spans)]
 
     def context_reason(self, span: Span, ranked: list[tuple[dict[str, float], Candidate]]) -> str:
         """Why the name alone cannot decide this mention ("" when it can): competing candidates (the runner-up
@@ -104,17 +121,19 @@ class Linker:
             return "low prior"
         return ""
 
-    def context_similarities(self, spans: list[Span], text: str | None) -> dict[int, dict[int, float]]:
-        """span index -> {entity number: cosine} for the mentions `context_reason` selects (their best
-        `context_candidates` candidates); {} without a ranker or text."""
-        if self.ranker is None or not text:
-            return {}
-        wanted = {}
-        for i, span in enumerate(spans):
-            ranked = self.ranked(span)
-            if self.context_reason(span, ranked):
-                wanted[i] = [c.entity for _, c in ranked[: self.policy.context_candidates]]
-        return self.ranker.similarities(text, spans, wanted)
+    def context_similarities(self, documents: list[tuple[list[Span], str | None]],
+                             plain: list[list]) -> list[dict[int, dict[int, float]]]:
+        """Per document, span index -> {entity number: cosine} for the mentions `context_reason` selects (their
+        best `context_candidates` candidates, from `plain`: each span's ranking without document context);
+        {} for every document without a ranker, and for a document without text."""
+        if self.ranker is None:
+            return [{} for _ in documents]
+        asked = []
+        for (spans, text), ranked in zip(documents, plain):
+            wanted = {i: [c.entity for _, c in r[: self.policy.context_candidates]]
+                      for i, (s, r) in enumerate(zip(spans, ranked)) if text and self.context_reason(s, r)}
+            asked.append((text, spans, wanted))
+        return self.ranker.similarities(asked)
 
     def _document_context(self, spans: list[Span], first: list[Link | None]):
         """The document's countries (share of its confident links in each) and the entities it names in full
@@ -138,9 +157,9 @@ class Linker:
                         Span(at, at + len(text), label, text) if at >= 0 else span)
         countries, named = ({}, set())
         if document:
-            sims = self.context_similarities(document, context)
-            first = [self.choose(s, similarity=sims.get(i)) for i, s in enumerate(document)]
-            countries, named = self._document_context(document, first)
+            plain = [self.ranked(s) for s in document]
+            sims = self.context_similarities([(document, context)], [plain])[0]
+            countries, named = self._document_context(document, self._first_pass(document, plain, sims))
         lines = [f"{text!r} ({label or 'no label'}):"]
         similarity = None
         if self.ranker is not None and context:
@@ -148,7 +167,7 @@ class Linker:
             reason = self.context_reason(span, plain)
             if reason:
                 wanted = {0: [c.entity for _, c in plain[: self.policy.context_candidates]]}
-                similarity = self.ranker.similarities(context, [span], wanted)[0]
+                similarity = self.ranker.similarities([(context, [span], wanted)])[0][0]
                 lines.append(f"  context ({reason}): {self.ranker.windows(context, [span])[0]!r}")
             else:
                 lines.append("  context: not compared (the name decides)")

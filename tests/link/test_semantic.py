@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import zlib
 
 import numpy as np
 import pytest
@@ -14,7 +15,8 @@ from entnorm.doc import Span
 from entnorm.kb.loader import compile_kb
 from entnorm.link.linker import Linker
 from entnorm.link.policy import Policy
-from entnorm.link.semantic import ContextRanker, dequantize, passage_text, precompute, quantize
+from entnorm.link.passages import PassageVectors, dequantize, passage_key, precompute, quantize
+from entnorm.link.semantic import ContextRanker, passage_text
 
 TINY_KB = """
 - {id: Q1, type: PER, name: Manuel Pellegrini, aliases: [Pellegrini], kind: person, country: CL, prior: 0.6,
@@ -54,9 +56,13 @@ class FixedRanker:
     def __init__(self, kb, sims: dict[str, float]):
         self.kb, self.sims, self.asked = kb, sims, []
 
-    def similarities(self, text, spans, wanted):
-        self.asked.append({spans[i].text: sorted(self.kb.entity(e).id for e in es) for i, es in wanted.items()})
-        return {i: {e: self.sims.get(self.kb.entity(e).id, 0.0) for e in es} for i, es in wanted.items()}
+    def similarities(self, documents):
+        out = []
+        for _, spans, wanted in documents:
+            if wanted:
+                self.asked.append({spans[i].text: sorted(self.kb.entity(e).id for e in es) for i, es in wanted.items()})
+            out.append({i: {e: self.sims.get(self.kb.entity(e).id, 0.0) for e in es} for i, es in wanted.items()})
+        return out
 
     def windows(self, text, spans):
         return [text for _ in spans]
@@ -111,17 +117,35 @@ def test_without_ranker_or_text_the_output_is_unchanged(kb):
 
 
 def test_passage_cache_is_bounded_lru(kb, monkeypatch):
-    ranker = ContextRanker(kb, cache_size=2)
+    ranker = ContextRanker(kb, cache_size=2, vectors=[])
     calls = []
-    monkeypatch.setattr(ranker, "_encode", fake_encoder(calls))
-    first = ranker.passage_vectors([0, 1])
-    again = ranker.passage_vectors([1, 0])
+    monkeypatch.setattr(ranker, "encode_texts", fake_encoder(calls))
+    texts = [passage_text(kb.entity(n), ranker.countries) for n in range(3)]
+    first, _ = ranker.passage_vectors(texts[:2])
+    again, _ = ranker.passage_vectors(texts[1::-1])
     assert len(calls) == 1 and np.allclose(first[::-1], again)
-    ranker.passage_vectors([2])                    # evicts the least recently used (entity 1)
-    assert len(ranker.cache) == 2 and kb.entity(1).id not in ranker.cache
-    ranker.passage_vectors([1])
+    ranker.passage_vectors(texts[2:])              # evicts the least recently used (entity 1)
+    assert len(ranker.cache) == 2 and passage_key(texts[1]) not in ranker.cache
+    ranker.passage_vectors(texts[1:2])
     assert len(calls) == 3
-    assert ranker.cache[kb.entity(1).id].nbytes == 388  # int8 vector + float32 scale
+    assert ranker.cache[passage_key(texts[1])].nbytes == 396  # key + int8 vector + float32 scale
+
+
+def test_batch_of_documents_is_one_encoder_call_with_each_window_once(kb, monkeypatch):
+    ranker = ContextRanker(kb, vectors=[])
+    calls = []
+    monkeypatch.setattr(ranker, "encode_texts", fake_encoder(calls))
+    linker = Linker(kb, ranker=ranker)
+    a = "Pellegrini memuji pemainnya. Arkadiusz Wojcikowski diam."
+    b = "Pellegrini memuji pemainnya."
+    docs = [(spans_of(a, ("Pellegrini", "PER"), ("Arkadiusz Wojcikowski", "PER")), a),
+            (spans_of(b, ("Pellegrini", "PER")), b), (spans_of(b, ("Pellegrini", "PER")), None)]
+    links = linker.link_documents(docs)
+    assert len(calls) == 1 and len(links) == 3
+    queries = [t for t in calls[0] if t.startswith("query: ")]
+    assert sorted(queries) == ["query: Arkadiusz Wojcikowski diam.", "query: Pellegrini memuji pemainnya."]
+    # the same answers as one document at a time
+    assert links == [Linker(kb, ranker=ranker).link_document(spans, text) for spans, text in docs]
 
 
 def test_int8_storage_keeps_the_cosine():
@@ -141,39 +165,44 @@ def test_passage_text_has_type_word_description_and_country(kb):
 
 
 def fake_encoder(calls: list):
-    def encode(texts, max_tokens):
+    def encode(texts, max_tokens):  # stands in for ContextRanker.encode_texts: one fixed vector per text
         calls.append(list(texts))
-        rng = np.random.default_rng(len(calls))
-        v = rng.normal(size=(len(texts), 384)).astype(np.float32)
+        v = np.stack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=384) for t in texts]).astype(np.float32)
         return v / np.linalg.norm(v, axis=1, keepdims=True)
     return encode
 
 
-def test_precomputed_vectors_follow_compiled_and_layered_stores(kb, tmp_path, monkeypatch):
+def test_precomputed_vectors_are_found_by_content_in_any_knowledge_base(kb, tmp_path, monkeypatch):
     from entnorm.kb.layered import LayeredKnowledgeBase
     from entnorm.kb.store import compile_store, open_store
-    from entnorm.link.semantic import load_vectors
 
-    store = open_store(compile_store(kb.entities, tmp_path / "a", fingerprint="fp-a"))
-    other = open_store(compile_store(kb.entities[:3], tmp_path / "b", fingerprint="fp-b"))
-    ranker = ContextRanker(store)
-    monkeypatch.setattr(ranker, "_encode", fake_encoder([]))
-    path = precompute(store, tmp_path / "v.npy", ranker)
-    rows = load_vectors(path, store)
-    assert rows is not None and rows.shape == (len(store),)
-    assert load_vectors(path, other) is None                                      # another store: ignored
-    assert load_vectors(path, LayeredKnowledgeBase([other, store])) is None        # another layering: ignored
-    layered = LayeredKnowledgeBase([store])
-    assert load_vectors(precompute(layered, tmp_path / "l.npy", ranker), layered) is not None
-    # the stored rows are what the ranker hands out, by entity number
-    stored = ContextRanker(store, vectors=path)
-    assert np.allclose(stored.passage_vectors([2, 0]), dequantize(rows[[2, 0]]))
+    store = open_store(compile_store(kb.entities[:3], tmp_path / "a", fingerprint="fp-a"))
+    ranker = ContextRanker(store, vectors=[])
+    calls = []
+    monkeypatch.setattr(ranker, "encode_texts", fake_encoder(calls))
+    path = precompute(store, tmp_path / "v.npy", ranker, chunk=2)
+    assert len(PassageVectors([path], ranker.max_passage_tokens)) == 3 and [len(c) for c in calls] == [2, 1]
+    precompute(store, path, ranker)                       # resumes: nothing left to embed
+    assert len(calls) == 2
+    # the full KB layered over it: the entities it describes the same way are found (not Q2, whose country has
+    # a name there: "Slovakia", not "SK"), the others are embedded on demand
+    layered = LayeredKnowledgeBase([kb, store])
+    stored = ContextRanker(layered, vectors=[path])
+    monkeypatch.setattr(stored, "encode_texts", fake_encoder(calls))
+    texts = [passage_text(layered.entity(n), stored.countries) for n in range(len(layered))]
+    same = set(texts) & {passage_text(store.entity(n), ranker.countries) for n in range(len(store))}
+    vectors, _ = stored.passage_vectors(texts)
+    assert len(same) == 2 and stored.stats["passages_stored"] == 2 and len(calls[-1]) == len(set(texts)) - 2
+    rows = PassageVectors([path], ranker.max_passage_tokens).find([passage_key(texts[0])])
+    assert np.allclose(vectors[0], dequantize(np.array([rows[passage_key(texts[0])]])))
+    # another passage recipe's subword cap: the file is not read
+    assert len(PassageVectors([path], ranker.max_passage_tokens + 1)) == 0
 
 
 @pytest.mark.slow
 @needs_encoder
 def test_encoder_picks_the_namesake_that_fits_and_doubts_an_unrelated_weak_one(kb, tmp_path):
-    linker = Linker(kb, ranker=ContextRanker(kb))
+    linker = Linker(kb, ranker=ContextRanker(kb, vectors=[]))
     football = "Manajer Manchester City, Pellegrini, kecewa timnya kalah 0-2 dari Chelsea di Liga Inggris tadi malam."
     politics = "Presiden Pellegrini menandatangani undang-undang anggaran setelah disetujui parlemen di Bratislava."
     assert linker.link_document(spans_of(football, ("Pellegrini", "PER")), football)[0].id == "Q1"
@@ -185,6 +214,6 @@ def test_encoder_picks_the_namesake_that_fits_and_doubts_an_unrelated_weak_one(k
     assert in_house.id == "Q3" and (in_sport.is_nil or in_sport.score < in_house.score)
     # precomputed vectors give the same decisions as vectors encoded on demand
     path = precompute(kb, tmp_path / "vectors.npy", linker.ranker)
-    stored = Linker(kb, ranker=ContextRanker(kb, vectors=path))
-    assert stored.ranker.stored is not None and stored.ranker.stored.shape == (len(kb),)
+    stored = Linker(kb, ranker=ContextRanker(kb, vectors=[path]))
+    assert len(stored.ranker.stored) == len(kb)
     assert stored.link_document(spans_of(football, ("Pellegrini", "PER")), football)[0].id == "Q1"

@@ -1,0 +1,137 @@
+"""Precomputed passage vectors, addressed by content: an 8-byte hash of the passage text -> its int8 vector.
+
+Content addressing means any knowledge base finds the vectors of the entities it describes the same way: the
+shipped gazetteer, a layered one, a user's KB; an edited entity has another passage text, so it simply misses
+and is embedded on demand (never a stale vector, no signature of the whole KB to keep in step). A bare-name
+passage ("passage: Pellegrini; orang") is addressed the same way.
+
+File: a .npy of records (key uint64, v int8[384], scale float32) sorted by key, memory-mapped, and beside it
+`<file>.json` (recipe, subword cap, precision, count). The shipped file is `entnorm/models/passages/vectors.npy`
+(built by `python -m entnorm.link.passages --shipped`); `python -m entnorm.link.passages [GAZETTEER|KB ...]`
+adds a knowledge base's vectors to the user cache's file, which a ranker reads beside the shipped one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+RECIPE = "v1"  # bump when semantic.passage_text changes (old keys then never match, nothing is misread)
+RECORD = np.dtype([("key", "<u8"), ("v", "i1", (384,)), ("scale", "<f4")])
+SHIPPED = Path(__file__).resolve().parent.parent / "models" / "passages" / "vectors.npy"
+
+
+def passage_key(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{RECIPE}\0{text}".encode(), digest_size=8).digest(), "little")
+
+
+def quantize(vectors: np.ndarray) -> np.ndarray:
+    """int8 with one float32 scale per vector (cosine error < 1e-3 for unit vectors)."""
+    out = np.zeros(len(vectors), RECORD)
+    scale = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127
+    out["v"] = np.round(vectors / scale[:, None]).astype(np.int8)
+    out["scale"] = scale
+    return out
+
+
+def dequantize(rows: np.ndarray) -> np.ndarray:
+    return rows["v"].astype(np.float32) * rows["scale"][:, None]
+
+
+class PassageVectors:
+    """Sorted records from one or more files (read-only, memory-mapped); `find` answers a batch of keys."""
+
+    def __init__(self, paths: list[Path], max_tokens: int):
+        self.tables = [t for t in (_read(Path(p), max_tokens) for p in paths) if t is not None]
+
+    def __len__(self) -> int:
+        return sum(len(keys) for keys, _ in self.tables)
+
+    def find(self, keys: list[int]) -> dict[int, np.void]:
+        """key -> record, for the keys some file holds."""
+        wanted = np.asarray(keys, dtype=np.uint64)
+        out = {}
+        for table_keys, rows in self.tables:
+            at = np.minimum(np.searchsorted(table_keys, wanted), len(table_keys) - 1)
+            for k, i in zip(wanted[table_keys[at] == wanted].tolist(), at[table_keys[at] == wanted].tolist()):
+                out.setdefault(k, rows[i])
+        return out
+
+
+def _read(path: Path, max_tokens: int):
+    meta_file = path.with_name(path.name + ".json")
+    if not (path.is_file() and meta_file.is_file()):
+        return None
+    meta = json.loads(meta_file.read_text())
+    if meta.get("recipe") != RECIPE or meta.get("max_tokens") != max_tokens:
+        return None  # vectors of another passage recipe or subword cap
+    rows = np.load(path, mmap_mode="r")
+    return (np.ascontiguousarray(rows["key"]), rows) if len(rows) else None
+
+
+def write(path: Path, records: np.ndarray, max_tokens: int, precision: str) -> Path:
+    """Write `records` (any order, duplicates allowed) sorted and unique by key, atomically."""
+    records = records[np.unique(records["key"], return_index=True)[1]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.npy")
+    np.save(tmp, records)
+    tmp.replace(path)
+    path.with_name(path.name + ".json").write_text(json.dumps(
+        {"recipe": RECIPE, "max_tokens": max_tokens, "precision": precision, "vectors": len(records)}))
+    return path
+
+
+def precompute(kb, path: Path, ranker, chunk: int = 4096, log=None) -> Path:
+    """Add the passage vectors of every entity of `kb` to `path` (kept: its existing vectors, so an interrupted
+    run resumes and several knowledge bases share one file). Checkpoints every `chunk` new vectors."""
+    from .semantic import passage_text
+
+    have = PassageVectors([path], ranker.max_passage_tokens)
+    old = [rows[:] for _, rows in have.tables]
+    known = set().union(*(set(keys.tolist()) for keys, _ in have.tables))
+    todo = {}
+    for n in range(len(kb)):
+        text = passage_text(kb.entity(n), ranker.countries)
+        key = passage_key(text)
+        if key not in known:
+            todo[key] = text
+    done = list(old)
+    items = list(todo.items())
+    for a in range(0, len(items), chunk):
+        part = items[a : a + chunk]
+        rows = quantize(ranker.encode_texts([t for _, t in part], ranker.max_passage_tokens))
+        rows["key"] = [k for k, _ in part]
+        done.append(rows)
+        write(path, np.concatenate(done), ranker.max_passage_tokens, ranker.precision)
+        if log:
+            log(f"{a + len(part)}/{len(items)} new passage vectors")
+    if not items:
+        write(path, np.concatenate(done) if done else np.zeros(0, RECORD), ranker.max_passage_tokens, ranker.precision)
+    return path
+
+
+def user_path() -> Path:
+    from .. import settings
+
+    return settings.cache_dir() / "passage-vectors.npy"
+
+
+if __name__ == "__main__":  # python -m entnorm.link.passages [--shipped] [GAZETTEER|KB ...]
+    import argparse
+    import time
+
+    from ..kb.loader import load_knowledge, gazetteer_files
+    from .semantic import ContextRanker
+
+    ap = argparse.ArgumentParser(description="precompute passage vectors for context ranking")
+    ap.add_argument("sources", nargs="*", type=Path, help="gazetteer YAML files/dirs (default: the shipped one)")
+    ap.add_argument("--kb", nargs="*", type=Path, default=[], help="knowledge bases (entnorm kb build output)")
+    ap.add_argument("--shipped", action="store_true", help=f"write {SHIPPED} (maintainers) instead of the user cache")
+    args = ap.parse_args()
+    kb = load_knowledge(gazetteer_files(args.sources or None), args.kb)
+    out = SHIPPED if args.shipped else user_path()
+    t0 = time.perf_counter()
+    precompute(kb, out, ContextRanker(kb, vectors=[]), log=lambda m: print(f"{time.perf_counter() - t0:7.0f} s  {m}", flush=True))
+    print(f"{len(kb)} entities -> {out} in {time.perf_counter() - t0:.0f} s")
