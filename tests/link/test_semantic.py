@@ -15,7 +15,7 @@ from entnorm.doc import Span
 from entnorm.kb.loader import compile_kb
 from entnorm.link.linker import Linker
 from entnorm.link.policy import Policy
-from entnorm.link.passages import PassageVectors, dequantize, passage_key, precompute, quantize
+from entnorm.link.passages import passage_key, precompute
 from entnorm.link.semantic import ContextRanker, passage_text
 
 TINY_KB = """
@@ -148,14 +148,6 @@ def test_batch_of_documents_is_one_encoder_call_with_each_window_once(kb, monkey
     assert links == [Linker(kb, ranker=ranker).link_document(spans, text) for spans, text in docs]
 
 
-def test_int8_storage_keeps_the_cosine():
-    rng = np.random.default_rng(0)
-    v = rng.normal(size=(50, 384)).astype(np.float32)
-    v /= np.linalg.norm(v, axis=1, keepdims=True)
-    back = dequantize(quantize(v))
-    assert np.abs((back * v).sum(1) - 1).max() < 1e-3
-
-
 def test_passage_text_has_type_word_description_and_country(kb):
     from entnorm.link.semantic import country_names
 
@@ -170,33 +162,6 @@ def fake_encoder(calls: list):
         v = np.stack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=384) for t in texts]).astype(np.float32)
         return v / np.linalg.norm(v, axis=1, keepdims=True)
     return encode
-
-
-def test_precomputed_vectors_are_found_by_content_in_any_knowledge_base(kb, tmp_path, monkeypatch):
-    from entnorm.kb.layered import LayeredKnowledgeBase
-    from entnorm.kb.store import compile_store, open_store
-
-    store = open_store(compile_store(kb.entities[:3], tmp_path / "a", fingerprint="fp-a"))
-    ranker = ContextRanker(store, vectors=[])
-    calls = []
-    monkeypatch.setattr(ranker, "encode_texts", fake_encoder(calls))
-    path = precompute(store, tmp_path / "v.npy", ranker, chunk=2)
-    assert len(PassageVectors([path], ranker.max_passage_tokens)) == 3 and [len(c) for c in calls] == [2, 1]
-    precompute(store, path, ranker)                       # resumes: nothing left to embed
-    assert len(calls) == 2
-    # the full KB layered over it: the entities it describes the same way are found (not Q2, whose country has
-    # a name there: "Slovakia", not "SK"), the others are embedded on demand
-    layered = LayeredKnowledgeBase([kb, store])
-    stored = ContextRanker(layered, vectors=[path])
-    monkeypatch.setattr(stored, "encode_texts", fake_encoder(calls))
-    texts = [passage_text(layered.entity(n), stored.countries) for n in range(len(layered))]
-    same = set(texts) & {passage_text(store.entity(n), ranker.countries) for n in range(len(store))}
-    vectors, _ = stored.passage_vectors(texts)
-    assert len(same) == 2 and stored.stats["passages_stored"] == 2 and len(calls[-1]) == len(set(texts)) - 2
-    rows = PassageVectors([path], ranker.max_passage_tokens).find([passage_key(texts[0])])
-    assert np.allclose(vectors[0], dequantize(np.array([rows[passage_key(texts[0])]])))
-    # another passage recipe's subword cap: the file is not read
-    assert len(PassageVectors([path], ranker.max_passage_tokens + 1)) == 0
 
 
 @pytest.mark.slow
