@@ -66,9 +66,12 @@ class CandidateFinder:
         if hits:
             cands = best_per_entity(self._exact_or_alias(keys, a) for a in hits)
             if any(c.method == "exact" for c in cands):
-                # a form that is one entity's full name is not a short form of another's
-                # (Papua the province, not "Papua" for Papua Nugini)
-                cands = [c for c in cands if not self._is_truncation(keys, c.entity)]
+                # a form that is one entity's full name is not a short form of another's (Papua the province, not
+                # Papua Nugini; Lincoln the city, not Abraham Lincoln), except of an organisation named after a
+                # place (Roma the city, AS Roma the club: the NER label and the context decide)
+                named_after = {"LOC"} == {kb.entity(c.entity).type for c in cands if c.method == "exact"}
+                cands = [c for c in cands if not self._is_truncation(keys, c.entity)
+                         or (named_after and kb.entity(c.entity).type == "ORG")]
             return tuple(cands)
         hits = [a for a in usable(kb.same_key(keys.key)) if self._agrees(keys, a)]
         if not hits and len(keys.tokens) > 1:  # another word order: Suk Yeol Yoon, Jong-un Kim

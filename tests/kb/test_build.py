@@ -20,7 +20,7 @@ from entnorm.kb.build import Paths, build
 from entnorm.kb.build.__main__ import main
 from entnorm.kb.build.aliases import risky, spelling_key
 from entnorm.kb.build.parties import short_names
-from entnorm.kb.build.popular import club_names
+from entnorm.kb.build.popular import club_names, club_town
 from entnorm.kb.build.newsstats import NewsStats, news_files
 from entnorm.kb.build.records import Entity
 from entnorm.kb.build.tables import DATA_DIR, TableError, csv_table, yaml_table
@@ -207,7 +207,12 @@ def test_football_club_short_names(records):
     assert {"Manchester City FC", "Manchester City", "Man City"} <= set(city["aliases"])
     assert club_names("1. FC Köln") == ["FC Köln", "Köln"]
     assert club_names("Real Madrid C.F.") == ["Real Madrid CF", "Real Madrid"]
-    assert club_names("Borussia Dortmund") == []
+    assert club_names("Borussia Dortmund") == ["Dortmund"]
+    # the town a club is called by, when it is that town's only club
+    assert [club_town(n) for n in ("Leicester City F.C.", "Tottenham Hotspur F.C.", "AS Roma", "Hull City")] == \
+        ["Leicester", "Tottenham", "", "Hull"]
+    assert "Leicester" in records["Q19481"]["aliases"]
+    assert "Manchester" not in city["aliases"]  # Manchester United is a Manchester club too
 
 
 def test_party_short_names(records):

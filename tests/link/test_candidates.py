@@ -59,3 +59,21 @@ def test_administrative_head_word_keeps_records_of_its_kind():
     assert ids("Kota Bogor") == ["Q1"] and ids("Kabupaten Bogor") == ["Q2"]
     assert ids("Provinsi Bogor") == []          # no province of that name: nothing, not the city
     assert ids("Kota Kenjeran") == []           # the district is no city
+
+
+def test_a_full_name_hides_its_truncations_except_clubs_named_after_the_place(tmp_path):
+    from entnorm.kb.loader import compile_kb
+
+    path = tmp_path / "kb.yaml"
+    path.write_text("""
+- {id: Q1, type: LOC, name: Papua, aliases: []}
+- {id: Q2, type: LOC, name: Papua Nugini, aliases: [Papua]}
+- {id: Q3, type: LOC, name: Lincoln, aliases: []}
+- {id: Q4, type: PER, name: Abraham Lincoln, aliases: [Lincoln]}
+- {id: Q5, type: LOC, name: Roma, aliases: []}
+- {id: Q6, type: ORG, name: AS Roma, aliases: [Roma]}
+""", encoding="utf-8")
+    kb = compile_kb([path])
+    finder = CandidateFinder(kb, Policy())
+    found = {name: [kb.entity(c.entity).id for c in finder.candidates(name)] for name in ("Papua", "Lincoln", "Roma")}
+    assert found == {"Papua": ["Q1"], "Lincoln": ["Q3"], "Roma": ["Q5", "Q6"]}

@@ -53,8 +53,10 @@ KIND_ID = {"sports_club": "Klub olahraga", "company": "Perusahaan", "media": "Me
            "artist": "Seniman", "business_person": "Pengusaha", "person": "Tokoh", "city": "Kota",
            "region": "Wilayah", "country": "Negara", "territory": "Wilayah", "island": "Pulau"}
 CLUB_WORD = r"(?:F\.?C\.?|A\.?F\.?C\.?|C\.?F\.?|S\.?S\.?C\.?|S\.?C\.?|A\.?C\.?|A\.?S\.?|S\.?S\.?|U\.?S\.?|F\.?K\.?|Calcio|1\.)"
-CLUB_HEAD = re.compile(rf"^(?:{CLUB_WORD}\s+)+")
+CLUB_HEAD = re.compile(rf"^(?:(?:{CLUB_WORD}|VfL|VfB|SV|TSG|Borussia)\s+)+")
 CLUB_TAIL = re.compile(rf"(?:\s+(?:{CLUB_WORD}|Football Club|Futbol Club|Fútbol Club|Calcio))+$")
+# the English clubs' town suffixes: "Leicester" is what news calls Leicester City (when no other club is that town's)
+TOWN_TAIL = re.compile(r"\s+(?:City|United|Town|County|Rovers|Athletic|Albion|Wanderers|Hotspur)$")
 
 
 def type_of(label: str, description: str) -> tuple[str, str] | None:
@@ -83,6 +85,13 @@ def club_names(label: str) -> list[str]:
     return [n for n in dict.fromkeys([undotted, bare]) if n and n != label and len(n) >= 3]
 
 
+def club_town(label: str) -> str:
+    """"Leicester" for Leicester City F.C.: the bare name without its town suffix ("" when it has none)."""
+    bare = CLUB_TAIL.sub("", CLUB_HEAD.sub("", label)).strip()
+    town = TOWN_TAIL.sub("", bare)
+    return town if town != bare and len(town) >= 4 else ""
+
+
 def add_popular(b: Build) -> None:
     if not b.has(FILE):
         return
@@ -92,6 +101,7 @@ def add_popular(b: Build) -> None:
     n_new = n_merged = n_dropped = 0
     rows = read_csv(b.src / FILE, delimiter="\t")
     shared = collections.Counter(k for r in rows for k in {fold(a) for a in r["alternatives"].split("|") if a})
+    towns = collections.Counter(fold(club_town(clean_space(r["label"]))) for r in rows)  # Manchester: two clubs
     for r in rows:
         label, qid = clean_space(r["label"]), r["wikidata_id"]
         typed = type_of(label, r["description"])
@@ -101,7 +111,9 @@ def add_popular(b: Build) -> None:
         etype, kind = typed
         names = [label] + [a for a in _aliases(r["alternatives"], label, etype, kind) if shared[fold(a)] == 1]
         if kind == "sports_club":
-            names += club_names(label)
+            town = club_town(label)
+            # the town alone only when it is a place we know (not "Ajax Cape") and no other club's town
+            names += club_names(label) + ([town] if towns[fold(town)] == 1 and fold(town) in place_names else [])
         e = b.store.by_id.get(qid)
         if e is not None:
             if e.type != etype:
