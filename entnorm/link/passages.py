@@ -83,22 +83,20 @@ def write(path: Path, records: np.ndarray, max_tokens: int, precision: str) -> P
     return path
 
 
-def precompute(kb, path: Path, ranker, chunk: int = 4096, log=None) -> Path:
-    """Add the passage vectors of every entity of `kb` to `path` (kept: its existing vectors, so an interrupted
-    run resumes and several knowledge bases share one file). Checkpoints every `chunk` new vectors."""
+def precompute(kb, path: Path, ranker, chunk: int = 4096, prune: bool = False, log=None) -> Path:
+    """Add the passage vectors of every entity of `kb` to `path`, keeping its existing vectors (so an
+    interrupted run resumes and several knowledge bases share one file), or with `prune` only those `kb` still
+    uses (the shipped file after a gazetteer rebuild). Checkpoints every `chunk` new vectors."""
     from .semantic import passage_text
 
-    have = PassageVectors([path], ranker.max_passage_tokens)
-    old = [rows[:] for _, rows in have.tables]
-    known = set().union(*(set(keys.tolist()) for keys, _ in have.tables))
-    todo = {}
+    texts = {}
     for n in range(len(kb)):
         text = passage_text(kb.entity(n), ranker.countries)
-        key = passage_key(text)
-        if key not in known:
-            todo[key] = text
-    done = list(old)
-    items = list(todo.items())
+        texts[passage_key(text)] = text
+    have = PassageVectors([path], ranker.max_passage_tokens)
+    done = [rows[np.isin(keys, list(texts))] if prune else rows[:] for keys, rows in have.tables]
+    known = set().union(*(set(keys.tolist()) for keys, _ in have.tables))
+    items = [(k, t) for k, t in texts.items() if k not in known]
     for a in range(0, len(items), chunk):
         part = items[a : a + chunk]
         rows = quantize(ranker.encode_texts([t for _, t in part], ranker.max_passage_tokens))
@@ -128,10 +126,12 @@ if __name__ == "__main__":  # python -m entnorm.link.passages [--shipped] [GAZET
     ap = argparse.ArgumentParser(description="precompute passage vectors for context ranking")
     ap.add_argument("sources", nargs="*", type=Path, help="gazetteer YAML files/dirs (default: the shipped one)")
     ap.add_argument("--kb", nargs="*", type=Path, default=[], help="knowledge bases (entnorm kb build output)")
-    ap.add_argument("--shipped", action="store_true", help=f"write {SHIPPED} (maintainers) instead of the user cache")
+    ap.add_argument("--shipped", action="store_true",
+                    help=f"write {SHIPPED} (maintainers; drops vectors the knowledge base no longer uses) instead of "
+                         "adding to the user cache's file")
     args = ap.parse_args()
     kb = load_knowledge(gazetteer_files(args.sources or None), args.kb)
     out = SHIPPED if args.shipped else user_path()
     t0 = time.perf_counter()
-    precompute(kb, out, ContextRanker(kb, vectors=[]), log=lambda m: print(f"{time.perf_counter() - t0:7.0f} s  {m}", flush=True))
+    precompute(kb, out, ContextRanker(kb, vectors=[]), prune=args.shipped, log=lambda m: print(f"{time.perf_counter() - t0:7.0f} s  {m}", flush=True))
     print(f"{len(kb)} entities -> {out} in {time.perf_counter() - t0:.0f} s")

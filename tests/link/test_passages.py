@@ -43,3 +43,10 @@ def test_precomputed_vectors_are_found_by_content_in_any_knowledge_base(kb, tmp_
     assert np.allclose(vectors[0], dequantize(np.array([rows[passage_key(texts[0])]])))
     # another passage recipe's subword cap: the file is not read
     assert len(PassageVectors([path], ranker.max_passage_tokens + 1)) == 0
+    n_calls = len(calls)
+    smaller = open_store(compile_store(kb.entities[:2], tmp_path / "c", fingerprint="fp-c"))
+    assert len(PassageVectors([precompute(smaller, tmp_path / "v2.npy", ranker)], 64)) == 2
+    precompute(smaller, path, ranker)                      # adds nothing, keeps what the file had ...
+    assert len(PassageVectors([path], 64)) == 3 and len(calls) == n_calls + 1
+    precompute(smaller, path, ranker, prune=True)          # ... unless asked to keep only what the KB uses
+    assert len(PassageVectors([path], 64)) == 2 and len(calls) == n_calls + 1
