@@ -75,9 +75,9 @@ def test_gate_embeds_only_mentions_names_cannot_decide(kb):
     linker = Linker(kb, ranker=FixedRanker(kb, {}))
     reasons = {s.text: linker.context_reason(s, linker.ranked(s)) for s in spans}
     assert reasons == {"Pellegrini": "competing", "Jakarta": "", "Zidane": "",  # a prominent person's lone name
-                       "Arkadiusz Wojcikowski": "low prior", "Slovakia": "type"}
+                       "Arkadiusz Wojcikowski": "low prior", "Slovakia": ""}   # another type: the label decides
     linker.link_document(spans, text)
-    assert linker.ranker.asked == [{"Pellegrini": ["Q1", "Q2"], "Arkadiusz Wojcikowski": ["Q3"], "Slovakia": ["Q5"]}]
+    assert linker.ranker.asked == [{"Pellegrini": ["Q1", "Q2"], "Arkadiusz Wojcikowski": ["Q3"]}]
 
 
 def test_similarity_decides_between_namesakes_and_explain_shows_it(kb):
