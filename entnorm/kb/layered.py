@@ -16,6 +16,7 @@ import numpy as np
 
 from .schema import Entity
 from .store import EntitySequence, MappedKnowledgeBase
+from .typo import TypoBlock
 
 
 class LayeredKnowledgeBase:
@@ -97,17 +98,29 @@ class LayeredKnowledgeBase:
     def same_skeleton(self, skeleton: str) -> list[int]:
         return self._aliases("same_skeleton", skeleton)
 
-    def key_prefix(self, prefix: str) -> list[int]:
-        return self._aliases("key_prefix", prefix)
+    def typo_block(self, prefix: str, shortest: int, longest: int) -> TypoBlock:
+        """The layers' blocks (visible aliases only, alias numbers made global) merged by length, then alias
+        number, as one index orders them."""
+        blocks, starts = [], []
+        for kb, start, hidden in zip(self.layers, self._alias_start, self._hidden):
+            block = kb.typo_block(prefix, shortest, longest)
+            if hidden:
+                visible = [i for i, a in enumerate(block.aliases.tolist()) if kb.alias(a)[0] not in hidden]
+                block = block._replace(aliases=block.aliases[visible], lengths=block.lengths[visible],
+                                       masks=block.masks[visible], text=lambda i, b=block, v=visible: b.text(v[i]))
+            blocks.append(block)
+            starts.append(start)
+        offsets = np.cumsum([0, *(len(b.aliases) for b in blocks)]).tolist()
+        lengths = np.concatenate([b.lengths for b in blocks])
+        order = np.argsort(lengths, kind="stable")  # within a length, layer order is alias order
 
-    def key_prefix_texts(self, prefix: str) -> list[str]:
-        out = []
-        for kb, hidden in zip(self.layers, self._hidden):
-            texts = kb.key_prefix_texts(prefix)
-            if texts and hidden:
-                texts = [t for a, t in zip(kb.key_prefix(prefix), texts) if kb.alias(a)[0] not in hidden]
-            out.extend(texts)
-        return out
+        def text(i: int) -> str:
+            i = order[i]
+            layer = bisect_right(offsets, i) - 1
+            return blocks[layer].text(i - offsets[layer])
+
+        aliases = np.concatenate([b.aliases.astype(np.int64) + s for b, s in zip(blocks, starts)])
+        return TypoBlock(aliases[order], lengths[order], np.concatenate([b.masks for b in blocks])[order], text)
 
     def people_with_token(self, token: str) -> list[int]:
         return [e + start for kb, start, hidden in zip(self.layers, self._entity_start, self._hidden)
