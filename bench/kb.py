@@ -217,8 +217,8 @@ def compare(expected, actual, most: int | None = None, rng: random.Random | None
 
 def typo_rows(block) -> list[tuple]:
     """(alias number, length, char mask, text) of each alias of a `typo_block`, in its order."""
-    return [(int(a), int(n), int(m), block.text(i)) for i, (a, n, m) in
-            enumerate(zip(block.aliases, block.lengths, block.masks))]
+    return list(zip(block.aliases.tolist(), block.lengths.tolist(), block.masks.tolist(),
+                    block.texts(list(range(len(block.aliases))))))
 
 
 def parity_on_gazetteer() -> None:

@@ -96,7 +96,8 @@ class KnowledgeBase:
         lengths = block[1]
         start, end = np.searchsorted(lengths, shortest, "left"), np.searchsorted(lengths, longest, "right")
         aliases, lengths, masks = (values[start:end] for values in block)
-        return TypoBlock(aliases, lengths, masks, lambda i: self._aliases[aliases[i]][1])
+        return TypoBlock(aliases, lengths, masks, lambda positions: [self._aliases[a][1] for a in
+                                                                     aliases[positions].tolist()])
 
     def _typo_layout(self, aliases: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A typo block's alias numbers, text lengths and `char_mask`s, ordered by length then alias number."""

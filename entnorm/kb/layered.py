@@ -105,22 +105,27 @@ class LayeredKnowledgeBase:
         for kb, start, hidden in zip(self.layers, self._alias_start, self._hidden):
             block = kb.typo_block(prefix, shortest, longest)
             if hidden:
-                visible = [i for i, a in enumerate(block.aliases.tolist()) if kb.alias(a)[0] not in hidden]
-                block = block._replace(aliases=block.aliases[visible], lengths=block.lengths[visible],
-                                       masks=block.masks[visible], text=lambda i, b=block, v=visible: b.text(v[i]))
+                visible = np.array([kb.alias(a)[0] not in hidden for a in block.aliases.tolist()], bool)
+                block = TypoBlock(block.aliases[visible], block.lengths[visible], block.masks[visible],
+                                  lambda positions, b=block, v=np.flatnonzero(visible): b.texts(v[positions]))
             blocks.append(block)
             starts.append(start)
-        offsets = np.cumsum([0, *(len(b.aliases) for b in blocks)]).tolist()
         lengths = np.concatenate([b.lengths for b in blocks])
         order = np.argsort(lengths, kind="stable")  # within a length, layer order is alias order
+        layer_of = np.repeat(np.arange(len(blocks)), [len(b.aliases) for b in blocks])[order]
+        within = np.concatenate([np.arange(len(b.aliases)) for b in blocks])[order]
 
-        def text(i: int) -> str:
-            i = order[i]
-            layer = bisect_right(offsets, i) - 1
-            return blocks[layer].text(i - offsets[layer])
+        def texts(positions) -> list[str]:
+            positions = np.asarray(positions, np.int64)
+            out = [""] * len(positions)
+            for layer, block in enumerate(blocks):
+                mine = np.flatnonzero(layer_of[positions] == layer)
+                for i, text in zip(mine.tolist(), block.texts(within[positions[mine]])):
+                    out[i] = text
+            return out
 
         aliases = np.concatenate([b.aliases.astype(np.int64) + s for b, s in zip(blocks, starts)])
-        return TypoBlock(aliases[order], lengths[order], np.concatenate([b.masks for b in blocks])[order], text)
+        return TypoBlock(aliases[order], lengths[order], np.concatenate([b.masks for b in blocks])[order], texts)
 
     def people_with_token(self, token: str) -> list[int]:
         return [e + start for kb, start, hidden in zip(self.layers, self._entity_start, self._hidden)

@@ -44,9 +44,8 @@ N_FIELDS = 9                 # entity record fields before the aliases
 ALIAS_KEYS = {"folded": attrgetter("folded"), "key": attrgetter("key"), "skeleton": attrgetter("skeleton"),
               "prefix": lambda keys: keys.key[:3], "tokenset": attrgetter("tokenset")}
 TABLES = (*ALIAS_KEYS, "person", "id", "slug")  # slug: earlier ids of a record (refs.slug)
-# the code that shapes a compiled store: the name keys, record -> entity (aliases without legal forms ...), the
-# typo search's character masks
-KEY_CODE = ("names.py", "namedata.py", "kb/schema.py", "kb/typo.py")
+# the code that shapes a compiled store: the name keys, and record -> entity (aliases without legal forms ...)
+KEY_CODE = ("names.py", "namedata.py", "kb/schema.py")
 
 
 class StoreError(ValueError):
@@ -147,6 +146,7 @@ class MappedKnowledgeBase:
             memoryview(arrays[name]) for name in ("entity_off", "entity_type", "alias_entity", "alias_slot",
                                                   "alias_text_off", "typo_length"))
         self._typo_arrays = arrays["prefix.post"], arrays["typo_length"], arrays["typo_chars"]
+        self._text_off_array = arrays["alias_text_off"]
         self._tables = {name: _Table(arrays, blobs, name) for name in TABLES}
         self._folded, self._key, self._skeleton, self._prefix, self._tokenset, self._person, self._id, self._slug = (
             self._tables[name] for name in TABLES)
@@ -200,6 +200,10 @@ class MappedKnowledgeBase:
     def _slot_text(self, slot: int) -> str:
         return _decode(self._alias_blob[self._text_off[slot]:self._text_off[slot + 1] - 1])
 
+    def _slot_texts(self, slots: np.ndarray) -> list[str]:
+        blob, off = self._alias_blob, self._text_off_array
+        return [_decode(blob[b:e]) for b, e in zip(off[slots].tolist(), (off[slots + 1] - 1).tolist())]
+
     @property
     def n_aliases(self) -> int:
         return self._n_aliases
@@ -226,7 +230,7 @@ class MappedKnowledgeBase:
         start = bisect_left(self._typo_length, shortest, *found)
         end = bisect_right(self._typo_length, longest, start, found[1])
         aliases, lengths, masks = (values[start:end] for values in self._typo_arrays)
-        return TypoBlock(aliases, lengths, masks, lambda i: self._slot_text(start + i))
+        return TypoBlock(aliases, lengths, masks, lambda positions: self._slot_texts(start + np.asarray(positions, np.int64)))
 
     def people_with_token(self, token: str) -> list[int]:
         """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""

@@ -26,14 +26,15 @@ class TypoBlock(NamedTuple):
     aliases: np.ndarray          # alias numbers
     lengths: np.ndarray          # their texts' lengths in characters
     masks: np.ndarray            # their `char_mask`s (uint64)
-    text: Callable[[int], str]   # the text of the i-th alias of the block
+    texts: Callable[[list], list]  # the texts of the aliases at these positions of the block
 
 
-EMPTY = TypoBlock(np.empty(0, np.uint32), np.empty(0, np.uint32), np.empty(0, np.uint64), lambda i: "")
+EMPTY = TypoBlock(np.empty(0, np.uint32), np.empty(0, np.uint32), np.empty(0, np.uint64), lambda positions: [])
 
 
 def char_mask(text: str) -> int:
-    """The characters of the text as a 64-bit set: bit (code point mod 64)."""
+    """The characters of the text as a 64-bit set: bit (code point mod 64). Compiled stores keep these masks:
+    another mapping needs a new store.VERSION."""
     mask = 0
     for c in set(text):
         mask |= 1 << (ord(c) & 63)
@@ -49,9 +50,9 @@ def length_band(length: int, cutoff: float) -> tuple[int, int]:
 def may_reach(query: str, block: TypoBlock, cutoff: float) -> np.ndarray:
     """Positions in the block of the aliases whose ratio with `query` the two bounds allow to reach `cutoff`."""
     mask = np.uint64(char_mask(query))
-    missing_in_text = np.bitwise_count(mask & ~block.masks).astype(np.int64)  # lower bound of u_q
-    missing_in_query = np.bitwise_count(block.masks & ~mask).astype(np.int64)  # lower bound of u_t
-    lengths = block.lengths.astype(np.int64)
+    missing_in_text = np.bitwise_count(mask & ~block.masks)  # lower bound of u_q
+    missing_in_query = np.bitwise_count(block.masks & ~mask)  # lower bound of u_t
+    lengths = block.lengths.astype(np.int32)
     longer_by = len(query) - lengths  # u_q - u_t
     unmatched_in_text = np.maximum(missing_in_query, missing_in_text - longer_by)
     distance = 2 * unmatched_in_text + longer_by

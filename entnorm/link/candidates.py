@@ -113,8 +113,8 @@ class CandidateFinder:
         block = self.kb.typo_block(keys.key[:3], *length_band(len(query), cutoff))
         positions = may_reach(query, block, cutoff).tolist()
         aliases = block.aliases[positions].tolist()
-        hits = process.extract(query, [block.text(i) for i in positions], scorer=fuzz.ratio, score_cutoff=cutoff,
-                               limit=None, processor=None)
+        hits = process.extract(query, block.texts(positions), scorer=fuzz.ratio, score_cutoff=cutoff, limit=None,
+                               processor=None)
         best = sorted((-score, aliases[i]) for _, score, i in hits)[:self.policy.fuzzy_block_limit]
         return [alias for _, alias in best]
 

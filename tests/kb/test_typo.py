@@ -10,7 +10,8 @@ NAMES = st.text(alphabet="aAbBeiknorsuy -.é", max_size=14)
 
 def block_of(texts):
     return TypoBlock(np.arange(len(texts), dtype=np.uint32), np.array([len(t) for t in texts], np.uint32),
-                     np.array([char_mask(t) for t in texts], np.uint64), texts.__getitem__)
+                     np.array([char_mask(t) for t in texts], np.uint64),
+                     lambda positions: [texts[i] for i in positions])
 
 
 @settings(max_examples=400, deadline=None)
