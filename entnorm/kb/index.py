@@ -1,9 +1,9 @@
 """The compiled knowledge base: entities and their aliases, indexed by four spellings, behind a query API.
 
 Every alias is indexed under its folded form (exact up to case, accents, punctuation), its phonetic key, its
-consonant skeleton and the first three letters of its key (typo blocks, kb/typo.py); multi-word aliases also under their
-sorted tokens (word order), and each word of a person's multi-word name points back to the person. Callers
-ask questions (`exact`, `same_key`, ...) and get alias or entity numbers back; the tables themselves stay
+consonant skeleton and the first three letters of its key (typo blocks, kb/typo.py); multi-word aliases also
+under their sorted tokens (word order), and each word of a person's multi-word name points back to the person.
+Callers ask questions (`exact`, `same_key`, ...) and get alias or entity numbers back; the tables themselves stay
 private, so the storage can change without touching the linker.
 """
 from __future__ import annotations

@@ -23,10 +23,10 @@ import numpy as np
 
 class TypoBlock(NamedTuple):
     """The aliases of one typo block within a length band, as `typo_block` returns them."""
-    aliases: np.ndarray          # alias numbers
-    lengths: np.ndarray          # their texts' lengths in characters
-    masks: np.ndarray            # their `char_mask`s (uint64)
-    texts: Callable[[list], list]  # the texts of the aliases at these positions of the block
+    aliases: np.ndarray              # alias numbers
+    lengths: np.ndarray              # their texts' lengths in characters
+    masks: np.ndarray                # their `char_mask`s (uint64)
+    texts: Callable[[list], list]    # the texts of the aliases at these positions of the block
 
 
 EMPTY = TypoBlock(np.empty(0, np.uint32), np.empty(0, np.uint32), np.empty(0, np.uint64), lambda positions: [])
@@ -48,7 +48,8 @@ def length_band(length: int, cutoff: float) -> tuple[int, int]:
 
 
 def may_reach(query: str, block: TypoBlock, cutoff: float) -> np.ndarray:
-    """Positions in the block of the aliases whose ratio with `query` the two bounds allow to reach `cutoff`."""
+    """Positions in the block of the aliases whose ratio with `query` the bounds allow to reach `cutoff` (the
+    character bound, which implies the length bound)."""
     mask = np.uint64(char_mask(query))
     missing_in_text = np.bitwise_count(mask & ~block.masks)  # lower bound of u_q
     missing_in_query = np.bitwise_count(block.masks & ~mask)  # lower bound of u_t
