@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from entnorm.kb.schema import Entity  # noqa: E402
+from entnorm.kb.typo import length_band  # noqa: E402
 
 # -- synthetic Wikidata-like entities ----------------------------------------------------------------------
 SOUNDS = {  # per naming tradition: onsets, vowels, codas of the syllables its names are made of
@@ -203,12 +204,21 @@ def compare(expected, actual, most: int | None = None, rng: random.Random | None
     n = 0
     for k in probe_keys(expected, rng, most):
         for method, key in [("exact", k.folded), ("same_key", k.key), ("same_skeleton", k.skeleton),
-                            ("same_tokenset", k.tokenset), ("key_prefix", k.key[:3]), ("key_prefix", k.key[:2]),
-                            ("key_prefix_texts", k.key[:3]), ("types_of", k.folded),
+                            ("same_tokenset", k.tokenset), ("types_of", k.folded),
                             *(("people_with_token", t) for t in k.tokens)]:
             assert getattr(actual, method)(key) == getattr(expected, method)(key), (method, key)
             n += 1
+        for prefix, length in ((k.key[:3], len(k.folded)), (k.key[:2], len(k.folded)), (k.key[:3], 0)):
+            band = length_band(length, 80) if length else (0, 2 ** 31)  # a band, and the whole block
+            assert typo_rows(actual.typo_block(prefix, *band)) == typo_rows(expected.typo_block(prefix, *band))
+            n += 1
     return n
+
+
+def typo_rows(block) -> list[tuple]:
+    """(alias number, length, char mask, text) of each alias of a `typo_block`, in its order."""
+    return list(zip(block.aliases.tolist(), block.lengths.tolist(), block.masks.tolist(),
+                    block.texts(list(range(len(block.aliases))))))
 
 
 def parity_on_gazetteer() -> None:

@@ -1,3 +1,4 @@
+import importlib.util
 import os
 from pathlib import Path
 
@@ -5,6 +6,14 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 MINI_GAZETTEER = TESTS / "data" / "mini_gazetteer.yaml"
+
+
+def bench_module(name: str):
+    """A script of bench/ as a module, loaded by path (tests/kb is a package "kb" too)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", TESTS.parent / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,20 @@
 """The compiled knowledge base: entities and their aliases, indexed by four spellings, behind a query API.
 
 Every alias is indexed under its folded form (exact up to case, accents, punctuation), its phonetic key, its
-consonant skeleton and the first three letters of its key (typo search); multi-word aliases also under their
-sorted tokens (word order), and each word of a person's multi-word name points back to the person. Callers
-ask questions (`exact`, `same_key`, ...) and get alias or entity numbers back; the tables themselves stay
+consonant skeleton and the first three letters of its key (typo blocks, kb/typo.py); multi-word aliases also
+under their sorted tokens (word order), and each word of a person's multi-word name points back to the person.
+Callers ask questions (`exact`, `same_key`, ...) and get alias or entity numbers back; the tables themselves stay
 private, so the storage can change without touching the linker.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from ..names import name_keys
 from .schema import Entity
+from .typo import EMPTY, TypoBlock, char_mask
 
 
 class KnowledgeBase:
@@ -40,6 +43,7 @@ class KnowledgeBase:
                     if ent.type == "PER":
                         for tok in keys.tokens:
                             tokens[tok].add(e_idx)
+        self._typo_blocks = {prefix: self._typo_layout(aliases) for prefix, aliases in tables.pop("prefix").items()}
         self._tables = {name: dict(table) for name, table in tables.items()}
         self._person_tokens = {t: sorted(v) for t, v in tokens.items()}
 
@@ -83,13 +87,25 @@ class KnowledgeBase:
     def same_skeleton(self, skeleton: str) -> list[int]:
         return self._tables["skeleton"].get(skeleton, [])
 
-    def key_prefix(self, prefix: str) -> list[int]:
-        """Aliases whose phonetic key starts with these three letters: the block a typo is searched in."""
-        return self._tables["prefix"].get(prefix, [])
+    def typo_block(self, prefix: str, shortest: int, longest: int) -> TypoBlock:
+        """The aliases whose phonetic key starts with these three letters and whose text has `shortest` to
+        `longest` characters, by length then alias number: the slice of the block a typo is searched in."""
+        block = self._typo_blocks.get(prefix)
+        if block is None:
+            return EMPTY
+        lengths = block[1]
+        start, end = np.searchsorted(lengths, shortest, "left"), np.searchsorted(lengths, longest, "right")
+        aliases, lengths, masks = (values[start:end] for values in block)
+        return TypoBlock(aliases, lengths, masks, lambda positions: [self._aliases[a][1] for a in
+                                                                     aliases[positions].tolist()])
 
-    def key_prefix_texts(self, prefix: str) -> list[str]:
-        """The alias texts of `key_prefix(prefix)`, in its order (what the typo search scores)."""
-        return [self._aliases[a][1] for a in self.key_prefix(prefix)]
+    def _typo_layout(self, aliases: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A typo block's alias numbers, text lengths and `char_mask`s, ordered by length then alias number."""
+        texts = [self._aliases[a][1] for a in aliases]
+        lengths = np.fromiter(map(len, texts), np.uint32, len(texts))
+        order = np.argsort(lengths, kind="stable")
+        masks = np.fromiter(map(char_mask, texts), np.uint64, len(texts))
+        return np.asarray(aliases, np.uint32)[order], lengths[order], masks[order]
 
     def people_with_token(self, token: str) -> list[int]:
         """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""

@@ -16,6 +16,7 @@ import numpy as np
 
 from .schema import Entity
 from .store import EntitySequence, MappedKnowledgeBase
+from .typo import TypoBlock
 
 
 class LayeredKnowledgeBase:
@@ -97,17 +98,34 @@ class LayeredKnowledgeBase:
     def same_skeleton(self, skeleton: str) -> list[int]:
         return self._aliases("same_skeleton", skeleton)
 
-    def key_prefix(self, prefix: str) -> list[int]:
-        return self._aliases("key_prefix", prefix)
+    def typo_block(self, prefix: str, shortest: int, longest: int) -> TypoBlock:
+        """The layers' blocks (visible aliases only, alias numbers made global) merged by length, then alias
+        number, as one index orders them."""
+        blocks, starts = [], []
+        for kb, start, hidden in zip(self.layers, self._alias_start, self._hidden):
+            block = kb.typo_block(prefix, shortest, longest)
+            if hidden:
+                visible = np.array([kb.alias(a)[0] not in hidden for a in block.aliases.tolist()], bool)
+                block = TypoBlock(block.aliases[visible], block.lengths[visible], block.masks[visible],
+                                  lambda positions, b=block, v=np.flatnonzero(visible): b.texts(v[positions]))
+            blocks.append(block)
+            starts.append(start)
+        lengths = np.concatenate([b.lengths for b in blocks])
+        order = np.argsort(lengths, kind="stable")  # within a length, layer order is alias order
+        layer_of = np.repeat(np.arange(len(blocks)), [len(b.aliases) for b in blocks])[order]
+        within = np.concatenate([np.arange(len(b.aliases)) for b in blocks])[order]
 
-    def key_prefix_texts(self, prefix: str) -> list[str]:
-        out = []
-        for kb, hidden in zip(self.layers, self._hidden):
-            texts = kb.key_prefix_texts(prefix)
-            if texts and hidden:
-                texts = [t for a, t in zip(kb.key_prefix(prefix), texts) if kb.alias(a)[0] not in hidden]
-            out.extend(texts)
-        return out
+        def texts(positions) -> list[str]:
+            positions = np.asarray(positions, np.int64)
+            out = [""] * len(positions)
+            for layer, block in enumerate(blocks):
+                mine = np.flatnonzero(layer_of[positions] == layer)
+                for i, text in zip(mine.tolist(), block.texts(within[positions[mine]])):
+                    out[i] = text
+            return out
+
+        aliases = np.concatenate([b.aliases.astype(np.int64) + s for b, s in zip(blocks, starts)])
+        return TypoBlock(aliases[order], lengths[order], np.concatenate([b.masks for b in blocks])[order], texts)
 
     def people_with_token(self, token: str) -> list[int]:
         return [e + start for kb, start, hidden in zip(self.layers, self._entity_start, self._hidden)

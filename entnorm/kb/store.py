@@ -10,8 +10,10 @@ Layout (docs/kb.md has the measurements):
   curated, source, aliases; fields separated by U+001F), `entity_off.npy` its offsets, `entity_type.npy` a type
   code per entity (for `types_of` without decoding records). Records are decoded on access, with an LRU cache.
 - aliases (the indexed ones, numbered as `KnowledgeBase` numbers them): `alias_entity.npy`; their texts in
-  `aliases.bin`, each followed by U+0000, laid out in typo-block order (`key_prefix`) so that a block's texts
-  are one slice; `alias_slot.npy` maps an alias number to its place there, `alias_text_off.npy` the offsets.
+  `aliases.bin`, each followed by U+0000, laid out in typo-block order (the postings of the prefix table: by key
+  prefix, then text length, then alias number) so that a length band of a block is one slice; `alias_slot.npy`
+  maps an alias number to its place there, `alias_text_off.npy` the offsets, and per place `typo_length.npy`
+  (the text's length in characters) and `typo_chars.npy` (its `typo.char_mask`) for the typo search.
 - one lookup table per spelling (folded, key, skeleton, prefix, tokenset) and for person name tokens and entity
   ids: `<t>.hash.npy` the sorted 64-bit hashes of the distinct keys (`key_hash`), `<t>.fence.npy` every
   FENCE-th of them (read into memory: a lookup touches one page of the hash array), `<t>.off.npy` and
@@ -25,7 +27,7 @@ import hashlib
 import json
 import mmap
 import os
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -33,8 +35,9 @@ from pathlib import Path
 import numpy as np
 
 from .schema import Entity
+from .typo import EMPTY, TypoBlock
 
-FORMAT, VERSION = "entnorm-kb-store", 2
+FORMAT, VERSION = "entnorm-kb-store", 3
 FENCE = 512                  # hashes per fence step: 4 KiB of uint64, one page
 FIELD_SEP, TEXT_SEP = "\x1f", "\x00"
 N_FIELDS = 9                 # entity record fields before the aliases
@@ -139,9 +142,11 @@ class MappedKnowledgeBase:
         self._n, self._n_aliases = self.manifest["entities"], self.manifest["aliases"]
         self._types = self.manifest["types"]
         self._entity_blob, self._alias_blob = blobs["entities"], blobs["aliases"]
-        self._entity_off, self._entity_type, self._alias_entity, self._alias_slot, self._text_off = (
-            memoryview(arrays[name])
-            for name in ("entity_off", "entity_type", "alias_entity", "alias_slot", "alias_text_off"))
+        self._entity_off, self._entity_type, self._alias_entity, self._alias_slot, self._text_off, self._typo_length = (
+            memoryview(arrays[name]) for name in ("entity_off", "entity_type", "alias_entity", "alias_slot",
+                                                  "alias_text_off", "typo_length"))
+        self._typo_arrays = arrays["prefix.post"], arrays["typo_length"], arrays["typo_chars"]
+        self._text_off_array = arrays["alias_text_off"]
         self._tables = {name: _Table(arrays, blobs, name) for name in TABLES}
         self._folded, self._key, self._skeleton, self._prefix, self._tokenset, self._person, self._id, self._slug = (
             self._tables[name] for name in TABLES)
@@ -190,8 +195,14 @@ class MappedKnowledgeBase:
         return self._alias_entity[number], self._alias_text(number)
 
     def _alias_text(self, number: int) -> str:
-        slot = self._alias_slot[number]
+        return self._slot_text(self._alias_slot[number])
+
+    def _slot_text(self, slot: int) -> str:
         return _decode(self._alias_blob[self._text_off[slot]:self._text_off[slot + 1] - 1])
+
+    def _slot_texts(self, slots: np.ndarray) -> list[str]:
+        blob, off = self._alias_blob, self._text_off_array
+        return [_decode(blob[b:e]) for b, e in zip(off[slots].tolist(), (off[slots + 1] - 1).tolist())]
 
     @property
     def n_aliases(self) -> int:
@@ -210,16 +221,16 @@ class MappedKnowledgeBase:
     def same_skeleton(self, skeleton: str) -> list[int]:
         return self._skeleton.postings(skeleton)
 
-    def key_prefix(self, prefix: str) -> list[int]:
-        """Aliases whose phonetic key starts with these three letters: the block a typo is searched in."""
-        return self._prefix.postings(prefix)
-
-    def key_prefix_texts(self, prefix: str) -> list[str]:
-        """The alias texts of `key_prefix(prefix)`, in its order: one slice of the text file."""
+    def typo_block(self, prefix: str, shortest: int, longest: int) -> TypoBlock:
+        """The aliases whose phonetic key starts with these three letters and whose text has `shortest` to
+        `longest` characters, by length then alias number: the slice of the block a typo is searched in."""
         found = self._prefix.find(prefix)
         if found is None:
-            return []
-        return _decode(self._alias_blob[self._text_off[found[0]]:self._text_off[found[1]] - 1]).split(TEXT_SEP)
+            return EMPTY
+        start = bisect_left(self._typo_length, shortest, *found)
+        end = bisect_right(self._typo_length, longest, start, found[1])
+        aliases, lengths, masks = (values[start:end] for values in self._typo_arrays)
+        return TypoBlock(aliases, lengths, masks, lambda positions: self._slot_texts(start + np.asarray(positions, np.int64)))
 
     def people_with_token(self, token: str) -> list[int]:
         """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""

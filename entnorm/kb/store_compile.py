@@ -24,6 +24,7 @@ import numpy as np
 from ..names import name_keys
 from . import store as fmt
 from .schema import Entity
+from .typo import char_mask
 
 BATCH = 65_536  # keys hashed per batch
 
@@ -75,6 +76,7 @@ class _Writer:
         self.entity_type = array("B")
         self.entity_off, self.alias_off = array("Q", [0]), array("Q", [0])
         self.alias_entity = array("I")
+        self.alias_length, self.alias_chars = array("I"), array("Q")  # per alias: text length, char_mask
         self.entity_file = (out / "entities.bin").open("wb")
         self.alias_file = (out / "aliases.unsorted").open("wb")
         self.n_entities = self.n_aliases = 0
@@ -103,6 +105,8 @@ class _Writer:
                 continue  # not indexed, and not numbered: as KnowledgeBase does
             self.n_aliases += 1
             self.alias_entity.append(e)
+            self.alias_length.append(len(alias))
+            self.alias_chars.append(char_mask(alias))
             self.texts.append(alias)
             self.keys.append(keys)
             if ent.type == "PER" and len(keys.tokens) > 1:
@@ -167,7 +171,10 @@ class _Writer:
     def _table(self, name: str, rows: _Rows, arrays: dict) -> tuple[dict, np.ndarray]:
         hashes = np.frombuffer(rows.hashes, np.uint64)
         idents = np.frombuffer(rows.idents, np.int64)
-        order = np.lexsort((idents, hashes))  # stable: postings stay ascending within a key
+        # stable: postings stay ascending within a key; a typo block (a prefix's postings, one row per alias in
+        # alias order) by text length first, so that a length band is a slice
+        within = (np.frombuffer(self.alias_length, np.uint32),) if name == "prefix" else ()
+        order = np.lexsort((*within, idents, hashes))
         hashes, idents = hashes[order], idents[order]
         first = np.ones(len(order), bool)
         first[1:] = (hashes[1:] != hashes[:-1]) | (idents[1:] != idents[:-1])
@@ -201,10 +208,14 @@ class _Writer:
         return _smallest_uint(np.concatenate([[0], np.cumsum(off[refs + 1] - off[refs])]).astype(np.uint64))
 
     def _write_texts(self, slots: np.ndarray, arrays: dict) -> None:
-        """aliases.bin: the alias texts in typo-block order, each followed by TEXT_SEP."""
+        """aliases.bin: the alias texts in typo-block order, each followed by TEXT_SEP; the typo search's per-slot
+        text lengths (in characters) and character masks."""
         off = np.frombuffer(self.alias_off, np.uint64)
         lengths = off[1:] - off[:-1]
         arrays["alias_text_off"] = _smallest_uint(np.concatenate([[0], np.cumsum(lengths[slots] + 1)]))
+        length = np.frombuffer(self.alias_length, np.uint32)[slots]
+        arrays["typo_length"] = length.astype(np.min_scalar_type(length.max() if len(length) else 0))
+        arrays["typo_chars"] = np.frombuffer(self.alias_chars, np.uint64)[slots]
         alias_slot = np.empty(len(slots), np.uint32)
         alias_slot[slots] = np.arange(len(slots), dtype=np.uint32)
         arrays["alias_slot"] = alias_slot

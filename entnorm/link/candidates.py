@@ -4,15 +4,14 @@ First hit wins, in order of trust:
   exact/alias  folded form equals an entity's name / one of its aliases
   key          phonetic key equal (spelling conventions, romanisation, old Indonesian spelling), or the same
                words in another order (Suk Yeol Yoon)
-  fuzzy        same consonant skeleton or a close edit in the key's typo block, confirmed token by token
+  fuzzy        same consonant skeleton or a close edit in the key's typo block (kb/typo.py), confirmed token by
+               token
   key (token)  a lone name word that one prominent person in the knowledge base clearly owns (Putin)
 Results are cached per surface form in a bounded LRU cache (news repeats its names).
 """
 from __future__ import annotations
 
 import re
-from array import array
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from ..kb.index import KnowledgeBase
 from ..kb.schema import PARENTHESIS
+from ..kb.typo import length_band, may_reach
 from ..namedata import ADMIN_HEAD_KINDS
 from ..names import NameKeys, aligned_similarity, is_latin, name_keys, strip_legal_form
 from .policy import Policy
@@ -39,7 +39,6 @@ class CandidateFinder:
     def __init__(self, kb: KnowledgeBase, policy: Policy, cache_size: int = 200_000):
         self.kb, self.policy = kb, policy
         self.candidates = lru_cache(maxsize=cache_size)(self._find)
-        self._blocks = BlockCache(kb)
 
     def _find(self, text: str) -> tuple[Candidate, ...]:
         """The candidates of the text as written, else of its core name (core_forms), else of the name after an
@@ -104,15 +103,23 @@ class CandidateFinder:
 
     def _fuzzy(self, keys: NameKeys, usable) -> list[Candidate]:
         pool = set(self.kb.same_skeleton(keys.skeleton))
-        block, texts = self._blocks(keys.key[:3])
-        if block:
-            for _, _, pos in process.extract(keys.folded, texts, scorer=fuzz.ratio,
-                                             score_cutoff=self.policy.fuzzy_block_cutoff,
-                                             limit=self.policy.fuzzy_block_limit, processor=None):
-                pool.add(block[pos])
+        pool.update(self._closest_in_block(keys))
         sims = ((a, aligned_similarity(keys, name_keys(self.kb.alias(a)[1]))) for a in usable(pool))
         return best_per_entity(self._candidate(a, "fuzzy", round(self.policy.fuzzy_scale * sim, 4))
                                for a, sim in sims if sim >= self.policy.fuzzy_min)
+
+    def _closest_in_block(self, keys: NameKeys) -> list[int]:
+        """The aliases of the key's typo block closest to the text by rapidfuzz ratio, at least
+        `fuzzy_block_cutoff`, best first, ties by alias number, at most `fuzzy_block_limit`: what ranking the
+        whole block finds, scoring only the aliases that the length and character bounds leave."""
+        query, cutoff = keys.folded, self.policy.fuzzy_block_cutoff
+        block = self.kb.typo_block(keys.key[:3], *length_band(len(query), cutoff))
+        positions = may_reach(query, block, cutoff).tolist()
+        aliases = block.aliases[positions].tolist()
+        hits = process.extract(query, block.texts(positions), scorer=fuzz.ratio, score_cutoff=cutoff, limit=None,
+                               processor=None)
+        best = sorted((-score, aliases[i]) for _, score, i in hits)[:self.policy.fuzzy_block_limit]
+        return [alias for _, alias in best]
 
     def _called_by(self, entity: int, token: str) -> bool:
         """Is a lone word what news calls this person? The family name (last word of a name), or for an
@@ -155,26 +162,6 @@ def admin_head(text: str) -> tuple[str, frozenset] | None:
     head, _, rest = text.strip().partition(" ")
     kinds = ADMIN_HEAD_KINDS.get(head.lower().rstrip("."))
     return (rest.strip(), kinds) if kinds and rest.strip() else None
-
-
-class BlockCache:
-    """The typo blocks (alias numbers, alias texts) of recently seen key prefixes, bounded by their total size:
-    a block of a large knowledge base holds tens of thousands of aliases (the whole of a 45k gazetteer fits)."""
-
-    def __init__(self, kb: KnowledgeBase, max_aliases: int = 1_000_000):
-        self.kb, self.max_aliases, self.size = kb, max_aliases, 0
-        self.blocks: OrderedDict[str, tuple[array, list[str]]] = OrderedDict()
-
-    def __call__(self, prefix: str) -> tuple[array, list[str]]:
-        block = self.blocks.get(prefix)
-        if block is not None:
-            self.blocks.move_to_end(prefix)
-            return block
-        block = self.blocks[prefix] = (array("I", self.kb.key_prefix(prefix)), self.kb.key_prefix_texts(prefix))
-        self.size += len(block[0])
-        while self.size > self.max_aliases and len(self.blocks) > 1:
-            self.size -= len(self.blocks.popitem(last=False)[1][0])
-        return block
 
 
 def best_per_entity(cands) -> list[Candidate]:

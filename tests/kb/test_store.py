@@ -1,11 +1,11 @@
 """The compiled store (kb/store.py) and layering (kb/layered.py) answer exactly as the in-memory KnowledgeBase."""
-import importlib.util
 import json
 import pickle
 import random
 from pathlib import Path
 
 import pytest
+from conftest import bench_module
 
 from entnorm.doc import Span
 from entnorm.kb import loader, store
@@ -18,9 +18,7 @@ from entnorm.link.linker import Linker
 from entnorm.names import name_keys
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("bench_kb", ROOT / "bench" / "kb.py")  # (tests/kb is "kb" too)
-bench_kb = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench_kb)
+bench_kb = bench_module("kb")
 synthetic_entities = bench_kb.synthetic_entities
 
 MINI = ROOT / "tests" / "data" / "mini_gazetteer.yaml"
@@ -121,15 +119,19 @@ def test_earlier_layer_wins_and_hides_the_later_record(tmp_path, mapped):
     assert kb.exact("nato") == [] and kb.types_of("nato") == set()
     assert kb.exact("pakta pertahanan atlantik utara") == []
     assert [kb.alias(a) for a in kb.exact("aliansi atlantik utara")] == [(0, "Aliansi Atlantik Utara")]
-    assert "NATO" not in kb.key_prefix_texts(name_keys("NATO").key[:3])
-    assert len(kb.key_prefix_texts("nat")) == len(kb.key_prefix("nat"))
+    nato_block = bench_kb.typo_rows(kb.typo_block(name_keys("NATO").key[:3], 0, 99))
+    assert nato_block and "NATO" not in [text for *_, text in nato_block]
+    assert all(kb.alias(a)[1] == text for a, _, _, text in nato_block)
     # everything else answers as one index over both lists, minus the hidden record's aliases
     whole = KnowledgeBase(user + shipped)
     hidden = {a for a in range(whole.n_aliases) if whole.alias(a)[0] == len(user) + nato}
     for k in bench_kb.probe_keys(whole, random.Random(1), most=600):
         for method, key in [("exact", k.folded), ("same_key", k.key), ("same_skeleton", k.skeleton),
-                            ("same_tokenset", k.tokenset), ("key_prefix", k.key[:3])]:
+                            ("same_tokenset", k.tokenset)]:
             assert getattr(kb, method)(key) == [a for a in getattr(whole, method)(key) if a not in hidden]
+        band = (k.key[:3], 0, 99)
+        assert sorted(bench_kb.typo_rows(kb.typo_block(*band))) == \
+            [row for row in sorted(bench_kb.typo_rows(whole.typo_block(*band))) if row[0] not in hidden]
         for t in k.tokens:
             assert kb.people_with_token(t) == whole.people_with_token(t)
     belousov = name_keys("Andrei Belousov").tokens[-1]

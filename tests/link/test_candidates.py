@@ -1,3 +1,9 @@
+import random
+
+import pytest
+from conftest import bench_module
+from rapidfuzz import fuzz, process
+
 from entnorm.names import name_keys
 from entnorm.link.candidates import CandidateFinder
 from entnorm.link.policy import Policy
@@ -29,17 +35,30 @@ def test_parenthesis_falls_back_to_the_name_or_its_acronym(mini_linker):
     assert mini_linker.candidates("NATO (North Atlantic)")[0].method in ("exact", "alias")
 
 
-def test_typo_blocks_are_cached_within_a_size_budget(mini_linker):
-    from entnorm.link.candidates import BlockCache
+@pytest.mark.parametrize("compiled", [False, True])
+def test_typo_search_finds_what_ranking_the_whole_block_finds(tmp_path, compiled):
+    """The length band and character bounds skip aliases, never change the top aliases of a block."""
+    from entnorm.kb.index import KnowledgeBase
+    from entnorm.kb.store import compile_store, open_store
 
-    kb = mini_linker.kb
-    prefixes = sorted({name_keys(kb.alias(a)[1]).key[:3] for a in range(kb.n_aliases)})
-    cache = BlockCache(kb, max_aliases=3)
-    for p in prefixes + prefixes[:1]:
-        ids, texts = cache(p)
-        assert list(ids) == kb.key_prefix(p) and texts == [kb.alias(a)[1] for a in ids]
-        assert cache.size == sum(len(b[0]) for b in cache.blocks.values())
-        assert cache.size <= 3 or len(cache.blocks) == 1  # a block larger than the budget is kept alone
+    entities = list(bench_module("kb").synthetic_entities(3000))
+    kb = open_store(compile_store(entities, tmp_path / "kb")) if compiled else KnowledgeBase(entities)
+    finder, policy, rng = CandidateFinder(kb, Policy()), Policy(), random.Random(3)
+    blocks = {}
+    for a in range(kb.n_aliases):
+        blocks.setdefault(name_keys(kb.alias(a)[1]).key[:3], []).append(a)
+    searched = found = 0
+    for a in rng.sample(range(kb.n_aliases), 400):
+        text = kb.alias(a)[1]
+        i = rng.randrange(1, len(text) - 1) if len(text) > 2 else 0
+        for query in (text, text[:i] + text[i + 1:], text[:i] + "e" + text[i:]):
+            keys = name_keys(query)
+            block = blocks.get(keys.key[:3], [])
+            whole = process.extract(keys.folded, [kb.alias(b)[1] for b in block], scorer=fuzz.ratio, processor=None,
+                                    score_cutoff=policy.fuzzy_block_cutoff, limit=policy.fuzzy_block_limit)
+            assert finder._closest_in_block(keys) == [block[pos] for _, _, pos in whole], query
+            searched, found = searched + 1, found + bool(whole)
+    assert found > searched / 2
 
 
 def test_administrative_head_word_keeps_records_of_its_kind():
