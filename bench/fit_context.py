@@ -53,7 +53,7 @@ def main(argv=None):
     ap.add_argument("--ratio", type=floats, default=[Policy.context_ratio])
     ap.add_argument("--prior", type=floats, default=[Policy.context_prior])
     ap.add_argument("--absolute", action="store_true", help="plain cosines, not relative to the bare name")
-    ap.add_argument("--query-tokens", type=int, default=32, help="subword cap of a context window")
+    ap.add_argument("--query-tokens", type=int, default=24, help="subword cap of a context window")
     ap.add_argument("--diff", action="store_true", help="list the mentions the ranker changes (first grid point)")
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args(argv)

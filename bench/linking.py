@@ -3,7 +3,8 @@
 Compares, in one run, entnorm (gazetteer + linker + NIL clustering) against two do-it-yourself baselines:
 exact lower-case match, and unidecode + rapidfuzz WRatio >= 85 greedy clustering. Prints pairwise and
 B-cubed precision/recall/F1 over the mentions of `documents.jsonl` (clusters span documents), accuracy on
-`variant_pairs.jsonl` (should merge) and `confusable_pairs.jsonl` (must not), lists every false merge and
+`variant_pairs.jsonl` (should merge) and `confusable_pairs.jsonl` (must not; each name alone, and "in
+context": the pairs that give a sentence per side, each side linked inside it), lists every false merge and
 split, and writes `bench/results/linking.json`.
 """
 from __future__ import annotations
@@ -117,6 +118,21 @@ def pair_accuracy(system, pairs, should_merge: bool) -> tuple[float, list]:
     return 1 - len(wrong) / max(1, n), wrong
 
 
+def pairs_in_context(system, pairs) -> tuple[int, list]:
+    """Confusable pairs that come with a sentence for each side: each side linked inside its sentence with its
+    own type (what context ranking can use); returns (pairs kept apart, the merged ones)."""
+    pairs = [p for p in pairs if p.get("context") and all(p[s] in p["context"][s] for s in "ab")]
+    docs, texts = [], []
+    for p in pairs:
+        for s in "ab":
+            at = p["context"][s].index(p[s])
+            docs.append([Span(at, at + len(p[s]), p[f"{s}_type"], p[s])])
+            texts.append(p["context"][s])
+    ids = [d[0] for d in system(docs, texts)]
+    merged = [f"{p['a']} | {p['b']} ({ids[2 * i]})" for i, p in enumerate(pairs) if ids[2 * i] == ids[2 * i + 1]]
+    return len(pairs) - len(merged), merged
+
+
 QID = re.compile(r"Q[1-9]\d*")
 
 
@@ -224,8 +240,11 @@ def main(argv=None):
         results["systems"][name] = {**{k: round(v, 4) for k, v in m.items()}, "variant_pair_acc": round(var_acc, 4),
                                     "confusable_pair_acc": round(con_acc, 4), **errors(gold, pred, texts),
                                     "variant_misses": var_wrong, "confusable_merges": con_wrong}
+        apart, merged = pairs_in_context(system, confusables)
+        results["systems"][name].update(confusables_in_context_apart=apart, confusables_in_context_merged=merged)
         print(f"{name:22s} {m['b3_p']:6.3f} {m['b3_r']:6.3f} {m['b3_f1']:6.3f} {m['pair_p']:6.3f} "
-              f"{m['pair_r']:6.3f} {m['pair_f1']:7.3f} {m['false_merges_per_100']:10.2f} {var_acc:8.3f} {con_acc:8.3f}")
+              f"{m['pair_r']:6.3f} {m['pair_f1']:7.3f} {m['false_merges_per_100']:10.2f} {var_acc:8.3f} {con_acc:8.3f}"
+              f"   in context: {apart} of {apart + len(merged)} apart")
     if not (args.realnews / "documents.jsonl").is_file() and (args.realnews / "annotations.yaml").is_file():
         print(f"\nreal news: skipped, {args.realnews}/documents.jsonl not built "
               f"(python {args.realnews}/build_realnews.py build, from the shared corpora)")

@@ -66,7 +66,7 @@ def read(source: Inputs):
 def pipeline_options(args) -> dict:
     """`entnorm.load` keyword arguments from the annotate flags (both engines)."""
     return dict(gazetteer=args.gazetteer, model=args.model, ner=not args.link_only, precision=args.precision,
-                batch_size=args.batch_size, kb=args.kb, context_ranking=args.context_ranking or None)
+                batch_size=args.batch_size, kb=args.kb, context_ranking=args.context_ranking)
 
 
 def load_pipeline(args):
@@ -214,9 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="NER compute precision (default: auto = $ENTNORM_PRECISION, else bf16 where the CPU has "
                    "native bf16, else fp32; int8 is opt-in)")
     a.add_argument("--batch-size", type=positive_int, default=64, metavar="N", help="records per batch (default 64)")
-    a.add_argument("--context-ranking", action="store_true",
+    a.add_argument("--context-ranking", action=argparse.BooleanOptionalAction, default=None,
                    help="decide competing or weak candidates by comparing the sentence with their descriptions "
-                   "(the encoder; more precise QIDs, about 2x slower without bf16; docs/linking.md)")
+                   "(the encoder; on by default; --no-context-ranking for names alone: faster, above all with "
+                   "--link-only; docs/linking.md)")
     a.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local (default): this process; ray: Ray Data actors, same output (pip install "
                    "'entnorm[ray]'; docs/distributed.md)")

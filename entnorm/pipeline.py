@@ -29,7 +29,7 @@ from .link.policy import Policy
 from .text import extend_hyphenated
 
 CONFIG = "entnorm.json"
-CONTEXT_RANKING = False  # load()'s default: see docs/linking.md "Context ranking" for the measurements
+CONTEXT_RANKING = True  # load()'s default: see docs/linking.md "Context ranking" for the measurements
 
 
 class Pipeline:

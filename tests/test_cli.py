@@ -354,5 +354,6 @@ def test_context_ranking_flag_reaches_load_on_both_engines():
 
     parse = build_parser().parse_args
     assert pipeline_options(parse(["annotate", "in.jsonl", "--context-ranking"]))["context_ranking"] is True
+    assert pipeline_options(parse(["annotate", "in.jsonl", "--no-context-ranking"]))["context_ranking"] is False
     # without the flag: None, so entnorm.load keeps its default (or what a saved pipeline recorded)
     assert pipeline_options(parse(["annotate", "in.jsonl", "--link-only"]))["context_ranking"] is None

@@ -71,7 +71,7 @@ def _ner_parts():
 class ContextRanker:
     """Embeds mention contexts and candidate descriptions; `similarities` answers a batch of documents."""
 
-    def __init__(self, kb, precision: str = "auto", max_query_tokens: int = 32, max_passage_tokens: int = 64,
+    def __init__(self, kb, precision: str = "auto", max_query_tokens: int = 24, max_passage_tokens: int = 64,
                  cache_size: int = 50_000, batch_tokens: int = 2048, vectors: list[str | Path] | None = None):
         """`vectors`: precomputed passage-vector files (passages.py); default the shipped one and the user
         cache's, [] for none."""
@@ -178,8 +178,8 @@ class ContextRanker:
     # -- documents ------------------------------------------------------------------------------------------
     def windows(self, text: str, spans: list) -> list[str]:
         """The context window of each span: its sentence, cut around the mention when longer than
-        `max_query_tokens` subwords. (Neighbouring sentences were left out and the cap is 32, not 64, for cost:
-        every subword of a window is encoder work, and on the real-news dev set 32 decided as well as 64;
+        `max_query_tokens` subwords. (Neighbouring sentences were left out and the cap is 24, not 64, for cost:
+        every subword of a window is encoder work, and on the real-news dev set 24 decided as well as 64;
         docs/linking.md.)"""
         sents = [(s[0].start, s[-1].end) for s in textmod.sentences(text)] or [(0, len(text))]
         starts = [a for a, _ in sents]
