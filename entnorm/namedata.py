@@ -113,11 +113,3 @@ CLASS_WORDS = frozenset({
     "kelurahan", "provinsi", "propinsi", "universitas", "institut", "sekolah", "stadion", "bandara", "pelabuhan",
     "stasiun", "terminal", "masjid", "gereja", "candi", "pura", "istana", "museum", "hotel", "rumah", "rs", "taman",
     "river", "mount", "lake", "island", "university", "stadium", "airport", "port", "hotel", "museum", "bay"})
-
-# Words of an office or a state body that stand before a country's name ("Presiden Ukraina", "Menteri Luar Negeri
-# Iran", "Duta Besar AS"): the country after them is a mention of its own (kb/spotter.py). Any other capitalised
-# word beside it may make it part of a longer name (Bank Indonesia, Garuda Indonesia) and stops the spotter.
-STATE_TITLE_WORDS = frozenset({
-    "presiden", "wapres", "wakil", "menteri", "perdana", "luar", "dalam", "negeri", "pertahanan", "duta", "besar",
-    "dubes", "pemerintah", "kanselir", "raja", "ratu", "pangeran", "emir", "sultan", "kepala", "panglima", "utusan",
-    "delegasi", "warga", "rakyat"})

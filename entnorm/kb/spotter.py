@@ -7,7 +7,7 @@ gazetteer names are also ordinary words), except the name of a country or a capi
 the middle of a sentence ("dukungan bagi Ukraina", "jika Pyongyang bersedia"). Such a word (not an acronym) is
 spotted only where it stands alone: not after "bahasa" (a language), and with no other uncovered capitalised
 word beside it (but a sentence's first word) except an office word before it ("Presiden Ukraina";
-`namedata.STATE_TITLE_WORDS`), so Bank Indonesia stays whole.
+`STATE_TITLE_WORDS`), so Bank Indonesia stays whole.
 """
 from __future__ import annotations
 
@@ -15,12 +15,19 @@ from bisect import bisect_left
 
 from .. import text as textmod
 from ..doc import Span
-from ..namedata import STATE_TITLE_WORDS
 from ..names import fold, is_latin
 from .index import KnowledgeBase
 
 MAX_WORDS = 6
 STATE_KINDS = frozenset({"country", "capital"})
+# Words of an office or a state body that stand before a country's name ("Presiden Ukraina", "Menteri Luar Negeri
+# Iran"): the country after them is a mention of its own. Any other capitalised word beside it may make it part of
+# a longer name (Bank Indonesia, Garuda Indonesia) and stops the spotter. (Kept here, not in namedata.py: that
+# file's hash keys every compiled store, and these words change no name key.)
+STATE_TITLE_WORDS = frozenset({
+    "presiden", "wapres", "wakil", "menteri", "perdana", "luar", "dalam", "negeri", "pertahanan", "duta", "besar",
+    "dubes", "pemerintah", "kanselir", "raja", "ratu", "pangeran", "emir", "sultan", "kepala", "panglima", "utusan",
+    "delegasi", "warga", "rakyat"})
 
 
 def _capitalised(word: str) -> bool:
