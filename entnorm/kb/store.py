@@ -230,7 +230,18 @@ class MappedKnowledgeBase:
         start = bisect_left(self._typo_length, shortest, *found)
         end = bisect_right(self._typo_length, longest, start, found[1])
         aliases, lengths, masks = (values[start:end] for values in self._typo_arrays)
-        return TypoBlock(aliases, lengths, masks, lambda positions: self._slot_texts(start + np.asarray(positions, np.int64)))
+        return TypoBlock(aliases, lengths, masks, lambda positions: self._band_texts(start, end, positions))
+
+    def _band_texts(self, start: int, end: int, positions: list[int]) -> list[str]:
+        """Texts of the band's aliases at `positions`. A band's texts are contiguous in aliases.bin: when many
+        are wanted, one decode and split of the whole band beats one decode per alias (5x at 5M entities)."""
+        if len(positions) == 0:
+            return []
+        if len(positions) * 4 < end - start:
+            return self._slot_texts(start + np.asarray(positions, np.int64))
+        off = self._text_off_array
+        texts = _decode(self._alias_blob[off[start]:off[end] - 1]).split("\0")
+        return [texts[p] for p in positions]
 
     def people_with_token(self, token: str) -> list[int]:
         """Entity numbers of the people whose multi-word name has this word (by phonetic key)."""

@@ -21,7 +21,7 @@ from ..kb.index import KnowledgeBase
 from ..kb.schema import PARENTHESIS
 from ..kb.typo import length_band, may_reach
 from ..namedata import ADMIN_HEAD_KINDS
-from ..names import NameKeys, aligned_similarity, is_latin, name_keys, strip_legal_form
+from ..names import NameKeys, aligned_similarity, fold, is_latin, name_keys, strip_legal_form
 from .policy import Policy
 
 PARENTHESIS_CONTENT = re.compile(r"\(([^)]*)\)")
@@ -94,7 +94,7 @@ class CandidateFinder:
 
     def _exact_or_alias(self, keys: NameKeys, alias: int) -> Candidate:
         entity = self.kb.alias(alias)[0]
-        method = "exact" if name_keys(self.kb.entity(entity).name).folded == keys.folded else "alias"
+        method = "exact" if fold(self.kb.entity(entity).name) == keys.folded else "alias"
         return self._candidate(alias, method, self.policy.quality[method])
 
     def _is_truncation(self, keys: NameKeys, entity: int) -> bool:
