@@ -50,3 +50,18 @@ def test_precomputed_vectors_are_found_by_content_in_any_knowledge_base(kb, tmp_
     assert len(PassageVectors([path], 64)) == 3 and len(calls) == n_calls + 1
     precompute(smaller, path, ranker, prune=True)          # ... unless asked to keep only what the KB uses
     assert len(PassageVectors([path], 64)) == 2 and len(calls) == n_calls + 1
+
+
+def test_four_bit_storage_is_an_exact_int8_record_and_keeps_the_cosine():
+    from entnorm.link.passages import pack, unpack
+
+    rng = np.random.default_rng(1)
+    v = rng.normal(size=(50, 384)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    packed = pack(list(range(50)), v)
+    assert packed.itemsize == 204
+    rows = unpack(packed)
+    assert np.abs(rows["v"]).max() <= 127 and (rows["key"] == np.arange(50)).all()
+    back = dequantize(rows)
+    assert np.abs((back * v).sum(1) / np.linalg.norm(back, axis=1) - 1).max() < 0.02
+    assert np.allclose(dequantize(unpack(pack(list(range(50)), back))), back, atol=1e-6)  # stable once quantised
