@@ -29,6 +29,7 @@ from entnorm.doc import Doc, Span  # noqa: E402
 from entnorm.kb.loader import load_kb  # noqa: E402
 from entnorm.link.linker import Linker  # noqa: E402
 from entnorm.link.nil import reconcile  # noqa: E402
+from entnorm.pipeline import Pipeline  # noqa: E402
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -42,11 +43,10 @@ def entnorm_system(linker: Linker):
     def run(docs: list[list[Span]], texts: list[str] | None = None) -> list[list[str]]:
         annotated = [Doc(text, [replace(s, link=None) for s in spans])
                      for spans, text in zip(docs, texts or [""] * len(docs))]
-        for a in range(0, len(annotated), 64):  # a pipeline batch: the context ranker embeds it at once
-            batch = annotated[a : a + 64]
-            for doc, links in zip(batch, linker.link_documents([(d.spans, d.text) for d in batch])):
-                for span, link in zip(doc.spans, links):
-                    span.link = link
+        pipeline = Pipeline(linker)
+        for a in range(0, len(annotated), pipeline.batch_size):  # the pipeline's batches: the ranker embeds each at once
+            batch = annotated[a : a + pipeline.batch_size]
+            pipeline.link(batch, relabel=[False] * len(batch))
         return [[s.link.id for s in doc.spans] for doc in reconcile(annotated)]
     return run
 
